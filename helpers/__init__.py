@@ -1,0 +1,65 @@
+"""Read Persian policy texts in Jupyter: load, normalise, find places, threats and themes, plot.
+
+Every public name is importable from ``helpers`` directly (``helpers.load_document``); modules load
+on first use, so ``import helpers`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "helpers.document": [
+        "Document",
+        "Span",
+        "TextLoadError",
+        "decode",
+        "load_document",
+        "tokenize",
+    ],
+    "helpers.normalize": ["Normalized", "normalize", "normalize_text"],
+    "helpers.zwnj": ["restore_zwnj"],
+    "helpers.morphology": ["lemma", "stopwords"],
+    "helpers.dates": ["find_dates"],
+    "helpers.matching": ["PhraseMatcher"],
+    "helpers.stats": ["word_frequencies"],
+    "helpers.figures": [
+        "bar_counts",
+        "fa",
+        "native_shaping",
+        "persian_digits",
+        "rtl_legend",
+        "save_figure",
+        "setup_figures",
+    ],
+    "helpers.lexicons": ["LexiconError"],
+    "helpers.places": ["find_places", "load_gazetteer", "place_counts"],
+    "helpers.threats": ["find_threats", "load_threat_lexicon", "threat_counts"],
+    "helpers.kwic": ["cooccurrence", "kwic"],
+    "helpers.display": ["highlight_html", "show_rtl"],
+    "helpers.results": ["save_table"],
+    "helpers._paths": ["data_dir", "raw_dir", "results_dir"],
+    "helpers.maps": ["place_map"],
+    "helpers.themes": ["find_themes", "lint_themes", "load_themes", "theme_counts"],
+    "helpers.corpus": [
+        "CorpusResult",
+        "analyze_corpus",
+        "analyze_corpus_dask",
+        "analyze_document",
+    ],
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

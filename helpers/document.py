@@ -1,0 +1,399 @@
+"""Load a Persian text losslessly and find its structure: parts, paragraphs, sentences, tokens.
+
+A ``Document`` owns ``raw``, the decoded file exactly as it was. Everything else (title, date,
+body, paragraphs, sentences, tokens, and every later mention of a place, threat or theme) is a
+span ``(start, end)`` into ``raw``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.dates import find_dates
+from helpers.morphology import lemma
+from helpers.normalize import FOLD_TABLE, WORD, Normalized, find_edits, normalize_word
+
+
+class TextLoadError(ValueError):
+    """A file or string that cannot be loaded as a Persian text."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled stretch of ``Document.raw``: ``raw[start:end]``."""
+
+    start: int
+    end: int
+    label: str = ""
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufefe]")
+_BODY_START = re.compile(r"^[ \t\u200f\u200e]*آغاز متن[ \t\r\u200f\u200e]*$", re.M)
+_BODY_END = re.compile(r"^[ \t\u200f\u200e]*پایان متن[ \t\r\u200f\u200e]*$", re.M)
+_SOURCE_LINE = re.compile(r"برای مشاهده(?:ی)? محتوا(?:ی)? اصلی\s*:?\s*(?P<url>https?://\S+)")
+_DISCLAIMER = re.compile(r"^[^\r\n]*ترجمه[^\r\n]*(?:معتبر|رفاه)[^\r\n]*", re.M)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u200c]*(?:\r?\n[ \t]*)+|\r\n[ \t]*(?:\r?\n[ \t]*)+")
+_LINE = re.compile(r"[^\n]*\n?")
+
+# Sentence ends: . ! ? ؟ and the ellipsis, followed by space or the end of the paragraph.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])[»\")\]]*(?=\s|$)")
+# Persian spellings of Latin initials («آنتونی جی. بلینکن»): a period after them ends no sentence.
+_INITIALS = frozenset(
+    "ای بی سی دی جی اف اچ آی کی ال ام ان پی کیو آر اس تی یو وی ایکس زد جی‌اف".split()
+)
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.[»\")\]]*$")
+
+TOKEN_PATTERN = re.compile(rf"(?P<word>{WORD})|(?P<punct>[^\w\s\u200c])")
+
+
+def decode(data: bytes, *, encoding: str | None = None, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode a file's bytes, returning (text, encoding); raise TextLoadError with advice."""
+    if not data:
+        raise TextLoadError(f"{name} is empty: there is no text to load.")
+    if encoding is None:
+        for bom, codec in (
+            (codecs.BOM_UTF32_LE, "utf-32"),
+            (codecs.BOM_UTF32_BE, "utf-32"),
+            (codecs.BOM_UTF8, "utf-8-sig"),
+            (codecs.BOM_UTF16_LE, "utf-16"),
+            (codecs.BOM_UTF16_BE, "utf-16"),
+        ):
+            if data.startswith(bom):
+                encoding = codec
+                break
+        else:
+            encoding = "utf-8"
+            if b"\x00" in data:
+                raise TextLoadError(
+                    f"{name} contains NUL bytes and has no byte-order mark: it looks binary "
+                    "(or UTF-16 without a BOM). Pass a text file, or encoding='utf-16-le'."
+                )
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise TextLoadError(
+            f"{name} is not valid {encoding} (byte {err.start}: {err.reason}). If it is a legacy "
+            "Persian file, pass encoding='cp1256' (Windows-1256); otherwise check the file."
+        ) from None
+    except LookupError:
+        raise TextLoadError(f"Unknown encoding {encoding!r}; use a Python codec name.") from None
+    if "\x00" in text:
+        raise TextLoadError(f"{name} decodes to text with NUL characters: it looks binary.")
+    if not text.strip():
+        raise TextLoadError(f"{name} holds only whitespace: there is no text to load.")
+    return text, encoding
+
+
+def _looks_like_path(source: str) -> bool:
+    return "\n" not in source and len(source) < 4096 and not _ARABIC_SCRIPT.search(source)
+
+
+def load_document(
+    source: str | os.PathLike, *, encoding: str | None = None, doc_id: str | None = None
+) -> Document:
+    """Load a Persian text from a path (or from a string holding the text itself)."""
+    if isinstance(source, bytes):
+        raise TextLoadError("Pass a path or a str; decode bytes with helpers.decode() first.")
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+        path = Path(source)
+        if not path.is_file():
+            if isinstance(source, str) and not re.search(r"[/\\]|\.\w{1,5}$", source):
+                return Document.from_text(source, doc_id=doc_id)
+            raise FileNotFoundError(f"No file at {path}: check the path (cwd is {Path.cwd()}).")
+        text, used = decode(path.read_bytes(), encoding=encoding, name=str(path))
+        return Document(raw=text, doc_id=doc_id or path.stem, path=path, encoding=used)
+    return Document.from_text(source, doc_id=doc_id)
+
+
+@dataclass(eq=False)
+class Document:
+    """A Persian text: ``raw`` as loaded, its parts and structure as spans into ``raw``."""
+
+    raw: str
+    doc_id: str = "text"
+    path: Path | None = None
+    encoding: str = "str"
+    parts: dict[str, Span] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.raw, str):
+            raise TypeError("Document.raw must be a str; use load_document() for files.")
+        if not self.raw.strip():
+            raise TextLoadError(f"{self.doc_id} is empty: there is no text to load.")
+        self.parts = _find_parts(self.raw)
+
+    @classmethod
+    def from_text(cls, text: str, *, doc_id: str | None = None) -> Document:
+        """A Document for a string already in memory."""
+        if doc_id is None:
+            doc_id = "text-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+        return cls(raw=text, doc_id=doc_id)
+
+    def __repr__(self) -> str:
+        return (
+            f"Document({self.doc_id!r}, {len(self.raw):,} chars, "
+            f"{len(self.paragraphs)} paragraphs, title={self.title!r})"
+        )
+
+    def text(self, span: Span | tuple[int, int]) -> str:
+        """The raw text of a span."""
+        start, end = (span.start, span.end) if isinstance(span, Span) else span
+        return self.raw[start:end]
+
+    @property
+    def title(self) -> str | None:
+        """The title, if one was found."""
+        return self.text(self.parts["title"]) if "title" in self.parts else None
+
+    @cached_property
+    def date(self) -> dt.date | None:
+        """The date of the text, if one is written near its top."""
+        span = self.parts.get("date")
+        if span is None:
+            return None
+        return find_dates(self.text(span))[0][0]
+
+    @property
+    def source_url(self) -> str | None:
+        """The address of the original the text says it translates, if given."""
+        return self.text(self.parts["source_url"]) if "source_url" in self.parts else None
+
+    @property
+    def body(self) -> str:
+        """The body text (raw)."""
+        return self.text(self.parts["body"])
+
+    @cached_property
+    def structure(self) -> pd.DataFrame:
+        """One row per part (header, title, date, body, source, disclaimer, footer) with spans."""
+        rows = [
+            (name, span.start, span.end, self.raw[span.start : span.end])
+            for name, span in sorted(self.parts.items(), key=lambda kv: (kv[1].start, -kv[1].end))
+        ]
+        return pd.DataFrame(rows, columns=["part", "start", "end", "text"])
+
+    def metadata(self) -> dict[str, object]:
+        """Title, date, source address, identifiers and sizes, as a plain dict."""
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "date": self.date,
+            "source_url": self.source_url,
+            "path": str(self.path) if self.path else None,
+            "encoding": self.encoding,
+            "characters": len(self.raw),
+            "paragraphs": len(self.paragraphs),
+            "sentences": len(self.sentences),
+            "tokens": int((self.tokens["kind"] != "punct").sum()),
+        }
+
+    @cached_property
+    def paragraphs(self) -> pd.DataFrame:
+        """The body's paragraphs: one row each with its raw span and text."""
+        body = self.parts["body"]
+        spans = _split_paragraphs(self.raw, body.start, body.end)
+        return pd.DataFrame(
+            [(i, s, e, self.raw[s:e]) for i, (s, e) in enumerate(spans)],
+            columns=["paragraph", "start", "end", "text"],
+        )
+
+    @cached_property
+    def sentences(self) -> pd.DataFrame:
+        """The body's sentences: one row each with its paragraph, raw span and text."""
+        rows = []
+        for para in self.paragraphs.itertuples(index=False):
+            for s, e in _split_sentences(self.raw, para.start, para.end):
+                rows.append((len(rows), para.paragraph, s, e, self.raw[s:e]))
+        return pd.DataFrame(rows, columns=["sentence", "paragraph", "start", "end", "text"])
+
+    @cached_property
+    def normalized(self) -> Normalized:
+        """The whole text normalised for matching, with its audit and offset map."""
+        return Normalized(self.raw, find_edits(self.raw, self._words))
+
+    @cached_property
+    def _words(self) -> list[tuple[int, str]]:
+        folded = self.raw.translate(FOLD_TABLE)
+        return [(m.start(), m.group()) for m in re.finditer(WORD, folded)]
+
+    @cached_property
+    def tokens(self) -> pd.DataFrame:
+        """Title and body tokens: raw span, surface, normalised and folded forms, paragraph, sentence."""
+        return tokenize(self)
+
+
+TOKENIZED_PARTS = ("title", "body")
+
+
+def tokenize(doc: Document) -> pd.DataFrame:
+    """One row per token of the title and body: raw span, surface, normalised and folded forms."""
+    folded = doc.raw.translate(FOLD_TABLE)
+    starts, ends, kinds, parts = [], [], [], []
+    for part in TOKENIZED_PARTS:
+        if part not in doc.parts:
+            continue
+        span = doc.parts[part]
+        for m in TOKEN_PATTERN.finditer(folded, span.start, span.end):
+            starts.append(m.start())
+            ends.append(m.end())
+            kinds.append(m.lastgroup)
+            parts.append(part)
+    start = np.asarray(starts, dtype=np.int64)
+    surface = [doc.raw[s:e] for s, e in zip(starts, ends)]
+    norm_of = {w: normalize_word(w) for w in set(surface)}
+    norm = [norm_of[w] for w in surface]
+    fold_of = {n: lemma(n) for n in set(norm)}
+    in_body = np.asarray(parts) == "body"
+    paragraph = np.searchsorted(doc.paragraphs["start"].to_numpy(), start, side="right") - 1
+    sentence = np.searchsorted(doc.sentences["start"].to_numpy(), start, side="right") - 1
+    table = pd.DataFrame(
+        {
+            "start": start,
+            "end": np.asarray(ends, dtype=np.int64),
+            "surface": surface,
+            "norm": norm,
+            "fold": [fold_of[n] for n in norm],
+            "kind": pd.Categorical(kinds, categories=["word", "punct"]),
+            "part": pd.Categorical(parts, categories=list(TOKENIZED_PARTS)),
+            "paragraph": pd.array(np.where(in_body, paragraph, -1), dtype="Int64"),
+            "sentence": pd.array(np.where(in_body, sentence, -1), dtype="Int64"),
+        }
+    )
+    table.loc[~in_body, ["paragraph", "sentence"]] = pd.NA
+    table.index.name = "token"
+    return table
+
+
+def _lines(raw: str) -> list[tuple[int, int]]:
+    """(start, end) of each line's content, without its line break."""
+    spans = []
+    for m in _LINE.finditer(raw):
+        if m.start() == m.end():
+            break
+        spans.append((m.start(), m.start() + len(m.group().rstrip("\r\n"))))
+    return spans
+
+
+def _strip_span(raw: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and raw[start].isspace():
+        start += 1
+    while end > start and raw[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _find_parts(raw: str) -> dict[str, Span]:
+    """Header, title, date, body, source and disclaimer, footer: whatever the text has."""
+    lines = [(s, e) for s, e in _lines(raw) if raw[s:e].strip()]
+    persian = [i for i, (s, e) in enumerate(lines) if _ARABIC_SCRIPT.search(raw[s:e])]
+    parts: dict[str, Span] = {}
+    if not persian:
+        s, e = _strip_span(raw, 0, len(raw))
+        parts["body"] = Span(s, e, "body")
+        return parts
+    first, last = persian[0], persian[-1]
+    content_start, content_end = lines[first][0], lines[last][1]
+    if first > 0:
+        parts["header"] = Span(lines[0][0], lines[first - 1][1], "header")
+    if last < len(lines) - 1:
+        parts["footer"] = Span(lines[last + 1][0], lines[-1][1], "footer")
+
+    begin = _BODY_START.search(raw, content_start, content_end)
+    finish = _BODY_END.search(raw, begin.end() if begin else content_start, content_end)
+    if begin:
+        preamble = [(s, e) for s, e in lines if content_start <= s and e <= begin.start()]
+        body_start = begin.end()
+    else:
+        preamble = []
+        body_start = content_start
+    body_end = finish.start() if finish else content_end
+    if not begin:
+        preamble, body_start = _guess_preamble(raw, lines[first:], body_end)
+    for s, e in preamble:
+        dates = find_dates(raw[s:e])
+        if "date" not in parts and dates and len(raw[s:e].strip()) <= dates[0][2] - dates[0][1] + 20:
+            parts["date"] = Span(s + dates[0][1], s + dates[0][2], "date")
+        elif "title" not in parts:
+            parts["title"] = Span(*_strip_span(raw, s, e), "title")
+    s, e = _strip_span(raw, body_start, body_end)
+    parts["body"] = Span(s, e, "body")
+    if finish:
+        after = (finish.end(), content_end)
+        source = _SOURCE_LINE.search(raw, *after)
+        if source:
+            url_start, url_end = source.span("url")
+            parts["source"] = Span(source.start(), source.end(), "source")
+            parts["source_url"] = Span(url_start, url_end, "source_url")
+        disclaimer = _DISCLAIMER.search(raw, *after)
+        if disclaimer:
+            parts["disclaimer"] = Span(disclaimer.start(), disclaimer.end(), "disclaimer")
+    elif "date" not in parts:
+        dates = find_dates(raw[s : min(e, s + 400)])
+        if dates:
+            parts["date"] = Span(s + dates[0][1], s + dates[0][2], "date")
+    return parts
+
+
+def _guess_preamble(
+    raw: str, lines: list[tuple[int, int]], body_end: int
+) -> tuple[list[tuple[int, int]], int]:
+    """Without markers, a short first line (and a date line after it) is taken as the title."""
+    preamble: list[tuple[int, int]] = []
+    for s, e in lines[:2]:
+        line = raw[s:e].strip()
+        is_date = bool(find_dates(line)) and len(line) < 40
+        is_title = not preamble and len(line) <= 200 and not line.endswith((".", ":", "؟", "!"))
+        if (is_date or is_title) and e < body_end:
+            preamble.append((s, e))
+        else:
+            break
+    if len(lines) <= len(preamble):  # a one-line text is all body
+        return [], lines[0][0]
+    body_start = lines[len(preamble)][0] if preamble else lines[0][0]
+    return preamble, body_start
+
+
+def _split_paragraphs(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Paragraphs are separated by blank lines; a text without any has one per line."""
+    text = raw[start:end]
+    separators = list(_PARAGRAPH_BREAK.finditer(text))
+    if not separators:
+        separators = list(re.finditer(r"\r?\n", text))
+    spans, position = [], 0
+    for sep in separators + [None]:
+        stop = sep.start() if sep else len(text)
+        s, e = _strip_span(raw, start + position, start + stop)
+        if e > s:
+            spans.append((s, e))
+        position = sep.end() if sep else len(text)
+    return spans
+
+
+def _split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences end at . ! ? ؟ … before a space, except after Persian-spelled initials."""
+    spans, position = [], start
+    for m in _SENTENCE_END.finditer(raw, start, end):
+        before = _WORD_BEFORE.search(raw, max(start, m.end() - 20), m.end())
+        if before and before.group(1) in _INITIALS and m.end() < end:
+            continue
+        s, e = _strip_span(raw, position, m.end())
+        if e > s:
+            spans.append((s, e))
+        position = m.end()
+    s, e = _strip_span(raw, position, end)
+    if e > s:
+        spans.append((s, e))
+    return spans
