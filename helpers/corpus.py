@@ -25,9 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers.document import Document, TextLoadError, load_document
+from helpers.lexicons import LexiconError
+from helpers.matching import PatternError
 
 #: The mention tables every document contributes, and the function that finds each.
 ANALYSES: dict[str, tuple[str, str]] = {
@@ -43,6 +46,9 @@ DOCUMENT_COLUMNS = [
 ]
 # Errors that mean "this input is not a readable text": reported, never raised.
 LOAD_ERRORS = (TextLoadError, OSError, UnicodeError)
+# Errors in the package's own data (gazetteer, lexicons, theme dictionary) or installation: they
+# would fail every text alike, so they stop the run at once with their own message.
+FATAL_ERRORS = (LexiconError, PatternError, ImportError)
 
 
 class CorpusError(ValueError):
@@ -107,13 +113,14 @@ def _analysers() -> dict[str, Any]:
     return found
 
 
-def _theme_counts(themes: pd.DataFrame) -> pd.DataFrame:
+def _theme_counts(themes: pd.DataFrame, doc: Document) -> pd.DataFrame:
     from helpers.themes import theme_counts
 
-    return theme_counts(themes)
+    return theme_counts(themes, doc=doc)
 
 
 def _with_doc_id(table: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    table.attrs = {}  # attrs (e.g. the theme dictionary) would also travel with every result
     table = table.reset_index(drop=True)
     if "doc_id" in table.columns:
         table = table.drop(columns="doc_id")
@@ -133,15 +140,20 @@ def analyze_document(
     else:
         source = Path(doc_or_path) if isinstance(doc_or_path, str) else doc_or_path
         doc = load_document(source, encoding=encoding, doc_id=doc_id)
-    if doc_id is not None:
-        doc.doc_id = doc_id
-    found = {name: find(doc) for name, find in _analysers().items()}
-    found["theme_counts"] = _theme_counts(found["themes"])
+    doc_id = doc_id if doc_id is not None else doc.doc_id  # a given Document is not changed
+    found = {}
+    for name, find in _analysers().items():
+        found[name] = table = find(doc)
+        # pandas deep-copies .attrs on every operation (find_themes keeps its dictionary there)
+        table.attrs = {}
+    if "themes" in found:
+        found["theme_counts"] = _theme_counts(found["themes"], doc)
     meta = doc.metadata()
+    meta["doc_id"] = doc_id
     meta["path"] = str(doc.path) if doc.path is not None else None
     tables = {"documents": pd.DataFrame([meta]).reindex(columns=DOCUMENT_COLUMNS)}
     for name, table in found.items():
-        tables[name] = _with_doc_id(table, doc.doc_id)
+        tables[name] = _with_doc_id(table, doc_id)
     return tables
 
 
@@ -155,7 +167,7 @@ def _failure(task: _Task, stage: str, err: BaseException | str) -> dict[str, Any
 
 
 def _run_task(task: _Task, errors: str = "report") -> tuple[int, dict | None, dict | None]:
-    """Analyse one input: (index, tables or None, failure row or None). Never raises on bad input."""
+    """Analyse one input: (index, tables or None, failure or None); bad input never raises."""
     if task.problem is not None:
         return task.index, None, _failure(task, "find", task.problem)
     try:
@@ -164,6 +176,8 @@ def _run_task(task: _Task, errors: str = "report") -> tuple[int, dict | None, di
         return task.index, None, _failure(task, "load", err)
     try:
         return task.index, analyze_document(doc), None
+    except FATAL_ERRORS:
+        raise
     except Exception as err:  # a text that loads but breaks an analysis: report, go on
         if errors == "raise":
             raise
@@ -178,10 +192,14 @@ def _run_tasks(tasks: Sequence[_Task], errors: str = "report") -> list[tuple]:
 # ----------------------------------------------------------------------------- inputs
 
 
-def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[tuple[str, str | None]]:
-    """Files as given and folders as their sorted ``*.txt``: (path, problem or None) per input."""
+def expand_paths(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+) -> list[tuple[str, str | None]]:
+    """Files as given, folders as their sorted ``*.txt``, patterns globbed: (path, problem)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    import glob
+
     expanded: list[tuple[str, str | None]] = []
     for item in paths:
         path = Path(item)
@@ -190,6 +208,11 @@ def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
             if not texts:
                 expanded.append((str(path), f"The folder {path} holds no .txt files."))
             expanded.extend((str(p), None) for p in texts)
+        elif not path.exists() and glob.has_magic(str(item)):  # a pattern such as texts/*.txt
+            matches = sorted(glob.glob(str(item)))
+            if not matches:
+                expanded.append((str(item), f"No file matches the pattern {item}."))
+            expanded.extend((m, None) for m in matches)
         else:
             expanded.append((str(path), None))
     return expanded
@@ -211,27 +234,61 @@ def _tasks(paths: Any, encoding: str | None) -> list[_Task]:
 # ----------------------------------------------------------------------------- gathering
 
 
+_COMPACT_EVERY = 256  # documents' small tables are concatenated in batches of this many
+
+
+class _Collector:
+    """Per-document tables gathered in batches, so thousands of tiny frames never pile up."""
+
+    def __init__(self) -> None:
+        self.pending: dict[str, list[tuple[int, pd.DataFrame]]] = {n: [] for n in TABLES[:-1]}
+        self.chunks: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {
+            n: [] for n in TABLES[:-1]}
+        self.templates: dict[str, pd.DataFrame] = {}
+
+    def add(self, index: int, tables: dict[str, pd.DataFrame]) -> None:
+        for name, table in tables.items():
+            if name not in self.templates:
+                self.templates[name] = table.iloc[:0].reset_index(drop=True)
+            if len(table):
+                self.pending[name].append((index, table))
+                if len(self.pending[name]) >= _COMPACT_EVERY:
+                    self._compact(name)
+
+    def _compact(self, name: str) -> None:
+        items = self.pending[name]
+        if items:
+            order = np.repeat([i for i, _ in items], [len(t) for _, t in items])
+            self.chunks[name].append(
+                (order, pd.concat([t for _, t in items], ignore_index=True)))
+            self.pending[name] = []
+
+    def table(self, name: str) -> pd.DataFrame:
+        """All rows of one table, in input order (rows of one document keep their order)."""
+        self._compact(name)
+        chunks = self.chunks[name]
+        if not chunks:
+            if name in self.templates:
+                return self.templates[name]
+            return pd.DataFrame(columns=DOCUMENT_COLUMNS if name == "documents" else ["doc_id"])
+        order = np.concatenate([o for o, _ in chunks])
+        table = pd.concat([t for _, t in chunks], ignore_index=True) if len(chunks) > 1 \
+            else chunks[0][1]
+        if (np.diff(order) < 0).any():  # results came back out of order (Dask)
+            table = table.iloc[np.argsort(order, kind="stable")]
+        return table.reset_index(drop=True)
+
+
 def _gather(outcomes: Iterable[tuple[int, dict | None, dict | None]], inputs: int) -> CorpusResult:
     """Collect per-document outcomes (any order) into tables sorted by input order."""
-    pieces: dict[str, list[tuple[int, pd.DataFrame]]] = {name: [] for name in TABLES[:-1]}
+    collector = _Collector()
     failures: list[tuple[int, dict]] = []
     for index, tables, failure in outcomes:
         if failure is not None:
             failures.append((index, failure))
-            continue
-        for name, table in tables.items():
-            pieces[name].append((index, table))
-    combined = {}
-    for name, items in pieces.items():
-        items.sort(key=lambda item: item[0])
-        frames = [table for _, table in items if len(table)]
-        if frames:
-            combined[name] = pd.concat(frames, ignore_index=True)
-        elif items:  # documents without any mention: keep the columns
-            combined[name] = items[0][1].iloc[:0].reset_index(drop=True)
         else:
-            combined[name] = pd.DataFrame(columns=DOCUMENT_COLUMNS if name == "documents"
-                                          else ["doc_id"])
+            collector.add(index, tables)
+    combined = {name: collector.table(name) for name in TABLES[:-1]}
     failures.sort(key=lambda item: item[0])
     combined["failures"] = pd.DataFrame([f for _, f in failures], columns=FAILURE_COLUMNS)
     return CorpusResult(**combined, inputs=inputs)
@@ -268,7 +325,8 @@ def analyze_corpus(
     ``scheduler`` runs the same per-document function on Dask instead: a
     ``distributed.Client``, a scheduler address such as ``"tcp://scheduler:8786"``, or one of
     Dask's local schedulers (``"processes"``, ``"threads"``, ``"synchronous"``).
-    ``errors="raise"`` re-raises a failing analysis (not a bad file) to debug it.
+    ``errors="raise"`` re-raises a failing analysis (not a bad file) to debug it. Broken
+    package data (a LexiconError from the gazetteer or dictionaries) always raises at once.
     """
     if errors not in ("report", "raise"):
         raise CorpusError(f"errors must be 'report' or 'raise', not {errors!r}.")
@@ -296,6 +354,104 @@ def analyze_corpus(
     with context.Pool(workers) as pool:
         outcomes = pool.imap(partial(_run_task, errors=errors), tasks, chunksize=chunksize)
         return _gather(_progress(outcomes, len(tasks), progress, "texts"), len(tasks))
+
+
+def corpus_theme_totals(theme_counts: pd.DataFrame) -> pd.DataFrame:
+    """Theme mentions summed over documents (dictionary order), with words and per 1,000 words."""
+    keys = [c for c in ("theme", "subtheme", "label_fa", "label_en") if c in theme_counts.columns]
+    if theme_counts.empty:
+        return pd.DataFrame(columns=[*keys, "count", "words", "per_1000"])
+    docs = theme_counts.drop_duplicates("doc_id")
+    words = int(docs["words"].sum()) if "words" in docs.columns else 0
+    table = theme_counts.groupby(keys, sort=False)["count"].sum().reset_index()
+    table["words"] = words
+    table["per_1000"] = (1000 * table["count"] / words).round(3) if words else 0.0
+    return table
+
+
+def compare_themes(theme_counts: pd.DataFrame, value: str = "per_1000") -> pd.DataFrame:
+    """Themes (rows, dictionary order) by document (columns): ``count`` or ``per_1000`` words."""
+    if value not in ("count", "per_1000"):
+        raise ValueError(f"value must be 'count' or 'per_1000', not {value!r}.")
+    for column in ("doc_id", "label_fa", value):
+        if column not in theme_counts.columns:
+            raise KeyError(f"theme_counts lacks {column!r}: pass CorpusResult.theme_counts.")
+    rows = [c for c in ("label_fa", "label_en") if c in theme_counts.columns]
+    table = theme_counts.pivot_table(index=rows, columns="doc_id", values=value, aggfunc="sum",
+                                     fill_value=0, sort=False)
+    table.columns.name = "doc_id"
+    return table
+
+
+def compare_places(places: pd.DataFrame, top: int | None = 15) -> pd.DataFrame:
+    """Mentions of each place (rows, most mentioned first) by document (columns), with a total."""
+    from helpers.places import place_counts
+
+    if places.empty:
+        return pd.DataFrame(columns=["total"])
+    per_doc = []
+    for doc_id, mentions in places.groupby("doc_id", sort=False):
+        counts = place_counts(mentions)
+        counts["doc_id"] = doc_id
+        per_doc.append(counts)
+    table = pd.concat(per_doc, ignore_index=True).pivot_table(
+        index=["place_fa", "place"], columns="doc_id", values="mentions", aggfunc="sum",
+        fill_value=0, sort=False)
+    table["total"] = table.sum(axis=1)
+    table = table.sort_values("total", ascending=False, kind="stable")
+    table.columns.name = "doc_id"
+    return table.head(top) if top is not None else table
+
+
+def spread(table: pd.DataFrame) -> pd.DataFrame:
+    """For each row of a comparison table: in how many documents it occurs, and the most."""
+    docs = table.drop(columns="total", errors="ignore")
+    return pd.DataFrame({
+        "documents": (docs > 0).sum(axis=1),
+        "of": docs.shape[1],
+        "most_in": docs.idxmax(axis=1).where(docs.max(axis=1) > 0),
+    })
+
+
+def plot_comparison(
+    table: pd.DataFrame, *, ax: Any = None, title: str | None = None, label: str = "",
+    fmt: str = "{:.0f}", gloss: bool = True,
+) -> Any:
+    """Heatmap of a comparison table: Persian row labels on the right, one column per document."""
+    import matplotlib.pyplot as plt
+
+    from helpers.figures import fa
+
+    data = table.drop(columns="total", errors="ignore")
+    if data.empty:
+        raise ValueError("Nothing to plot: the comparison table is empty.")
+    if ax is None:
+        glossed = gloss and isinstance(data.index, pd.MultiIndex)
+        _fig, ax = plt.subplots(figsize=(6.5 + 0.9 * data.shape[1],
+                                         (0.62 if glossed else 0.4) * len(data) + 2.4))
+    values = data.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
+    names = []
+    for key in data.index:
+        parts = key if isinstance(key, tuple) else (key,)
+        fa_label = fa(str(parts[0]))
+        names.append(f"{fa_label}\n{parts[1]}" if gloss and len(parts) > 1 else fa_label)
+    ax.set_yticks(range(len(names)), names)
+    ax.yaxis.tick_right()
+    for tick in ax.get_yticklabels():
+        tick.set_multialignment("left")
+    ax.set_xticks(range(data.shape[1]), [str(c) for c in data.columns], rotation=90,
+                  ha="center")
+    high = values.max() if values.size else 0
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize="small",
+                color="white" if high and v > 0.6 * high else "black")
+    if title:
+        ax.set_title(fa(title), loc="right")
+    if label:
+        bar = ax.figure.colorbar(image, ax=ax, location="bottom", shrink=0.6, aspect=30)
+        bar.set_label(fa(label))
+    return ax
 
 
 # ----------------------------------------------------------------------------- Dask

@@ -16,9 +16,11 @@ Overlapping spans in :func:`highlight_html` are handled deterministically:
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -47,6 +49,7 @@ _BOX = (
     f"font-family:{_FONT};line-height:2;font-size:1.05em;max-width:52em;"
     "text-align:justify;color:#111;background:#fff;padding:0.4em 0.8em;"
 )
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _PARA_BREAK = re.compile(r"\n[ \t\u200c]*(?:\r?\n[ \t]*)+")
 
 
@@ -59,13 +62,15 @@ class RtlHTML:
     def _repr_html_(self) -> str:
         return self.html
 
+    def __repr__(self) -> str:
+        paragraphs = self.html.count("<p ")
+        return f"<right-to-left HTML: {paragraphs} paragraphs, {len(self.html):,} chars>"
+
     def __str__(self) -> str:
         return self.html
 
-    def save(self, path) -> None:
+    def save(self, path: str | os.PathLike) -> None:
         """Write the HTML as a standalone UTF-8 page."""
-        from pathlib import Path
-
         page = (
             '<!DOCTYPE html>\n<html lang="fa" dir="rtl"><head><meta charset="utf-8">'
             f"<title>text</title></head><body>\n{self.html}\n</body></html>\n"
@@ -91,7 +96,8 @@ def _paragraph_spans(doc: Document | None, text: str, part: str) -> list[tuple[i
             position = sep.end() if sep else len(text)
         return spans
     if part == "body":
-        return list(zip(doc.paragraphs["start"].tolist(), doc.paragraphs["end"].tolist()))
+        starts, ends = doc.paragraphs["start"].tolist(), doc.paragraphs["end"].tolist()
+        return list(zip(starts, ends, strict=True))
     if part not in doc.parts:
         raise KeyError(f"The document has no part {part!r}; it has {sorted(doc.parts)}.")
     span = doc.parts[part]
@@ -99,7 +105,10 @@ def _paragraph_spans(doc: Document | None, text: str, part: str) -> list[tuple[i
 
 
 def show_rtl(doc_or_text: Document | str, *, part: str = "body", numbers: bool = False) -> RtlHTML:
-    """The text (a Document's ``part``, or a string) as right-to-left HTML paragraphs."""
+    """The text (a Document's ``part``, or a string) as right-to-left HTML paragraphs.
+
+    ``numbers=True`` puts each paragraph's number (from 1, Persian digits) before it.
+    """
     if isinstance(doc_or_text, Document):
         doc, raw = doc_or_text, doc_or_text.raw
     elif isinstance(doc_or_text, str):
@@ -120,7 +129,7 @@ def _paragraph_html(inner: str, number: int, numbers: bool) -> str:
     if numbers:
         label = (
             '<span style="color:#888;font-size:0.8em;margin-left:0.6em;user-select:none">'
-            f"[{number}]</span>"
+            f"[{str(number + 1).translate(_PERSIAN_DIGITS)}]</span>"
         )
     return f'<p style="margin:0 0 0.9em 0">{label}{inner}</p>'
 
@@ -261,23 +270,20 @@ def highlight_html(
     table = _prepare_spans(spans, label_col)
     if len(table) and (table["start"].min() < 0 or table["end"].max() > len(doc.raw)):
         raise ValueError("Some spans fall outside doc.raw: were they found in another document?")
-    all_labels = [label for labels in table["labels"] for label in labels]
-    if isinstance(colors, Mapping) or colors is None:
-        order = list(colors) if isinstance(colors, Mapping) else []
-        order += [label for label in dict.fromkeys(spans[label_col].astype(str))]
-    else:
-        order = list(dict.fromkeys(spans[label_col].astype(str)))
-    palette = label_colors(
-        [label for label in dict.fromkeys(order) if label in set(all_labels)], colors
-    )
+    # colours and legend follow the labels' first appearance in the text (input order is ignored)
+    in_text = [label for labels in table["labels"] for label in labels]
+    order = list(colors) if isinstance(colors, Mapping) else []
+    order = [label for label in dict.fromkeys(order + in_text) if label in set(in_text)]
+    palette = label_colors(order, colors)
     rows = list(table[["start", "end", "labels", "tips"]].itertuples(index=False, name=None))
     paragraphs, skipped, shown = [], 0, {}
     for i, (lo, hi) in enumerate(_paragraph_spans(doc, doc.raw, part)):
         kept, n_skipped = _nest(rows, lo, hi)
         skipped += n_skipped
-        for _s, _e, labels, _t in kept:
-            for label in labels:
-                shown[label] = shown.get(label, 0) + 1
+        for s, e, labels, _t in rows:
+            if lo <= s and e <= hi:
+                for label in labels:
+                    shown[label] = shown.get(label, 0) + 1
         paragraphs.append(_paragraph_html(_render(doc.raw, lo, hi, kept, palette), i, numbers))
     head = ""
     if legend and palette:

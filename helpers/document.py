@@ -10,18 +10,37 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import operator
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from helpers._paths import _REPO_ROOT as REPO_ROOT
 from helpers.dates import find_dates
 from helpers.morphology import lemma
-from helpers.normalize import FOLD_TABLE, WORD, Normalized, find_edits, normalize_word
+from helpers.normalize import (
+    BIDI_CONTROLS,
+    DIACRITICS,
+    EZAFE_HAMZA,
+    SCAN_TABLE,
+    WORD,
+    ZWNJ,
+    Normalized,
+    _check_overrides,
+    _check_skip,
+    fast_translate,
+    find_edits,
+    normalize,
+    normalize_word,
+)
 
 
 class TextLoadError(ValueError):
@@ -54,9 +73,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟…])[»\")\]]*(?=\s|$)")
 _INITIALS = frozenset(
     "ای بی سی دی جی اف اچ آی کی ال ام ان پی کیو آر اس تی یو وی ایکس زد جی‌اف".split()
 )
+# Latin abbreviations that end no sentence; a single letter (U.S., J. Smith) ends none either.
+_ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St Jr Sr No vs etc Inc Ltd Co Gen Sen Rep Gov".split())
+
+
+def _is_abbreviation(word: str) -> bool:
+    return len(word) == 1 or word in _INITIALS or word in _ABBREVIATIONS
+
+
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.[»\")\]]*$")
 
-TOKEN_PATTERN = re.compile(rf"(?P<word>{WORD})|(?P<punct>[^\w\s\u200c])")
+# Run on text translated with SCAN_TABLE. Invisible controls and stray marks are no tokens.
+_NOT_TOKEN = rf"\s{ZWNJ}{BIDI_CONTROLS}\u200b{DIACRITICS}{EZAFE_HAMZA}"
+TOKEN_PATTERN = re.compile(rf"(?P<word>{WORD})|(?P<punct>[^\w{_NOT_TOKEN}])")
+# The same as (gap, word, mark) groups, so findall gives every length without Match objects.
+_SCAN_PATTERN = re.compile(rf"([{_NOT_TOKEN}]*)(?:({WORD})|([^\w{_NOT_TOKEN}]))")
 
 
 def decode(data: bytes, *, encoding: str | None = None, name: str = "<bytes>") -> tuple[str, str]:
@@ -102,20 +133,36 @@ def _looks_like_path(source: str) -> bool:
 
 
 def load_document(
-    source: str | os.PathLike, *, encoding: str | None = None, doc_id: str | None = None
+    source: str | os.PathLike,
+    *,
+    encoding: str | None = None,
+    doc_id: str | None = None,
+    skip_rules: Iterable[str] = (),
+    overrides: Mapping[str, str] | None = None,
 ) -> Document:
-    """Load a Persian text from a path (or from a string holding the text itself)."""
+    """Load a Persian text from a path (or from a string holding the text itself).
+
+    ``skip_rules`` and ``overrides`` change how the text is normalised (see
+    ``helpers.normalize.normalize_text``); ``raw`` is never changed.
+    """
+    options = {"skip_rules": frozenset(skip_rules), "overrides": dict(overrides or {}) or None}
     if isinstance(source, bytes):
         raise TextLoadError("Pass a path or a str; decode bytes with helpers.decode() first.")
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"load_document() takes a path or a str, not {type(source).__name__}.")
+    if isinstance(source, os.PathLike) or _looks_like_path(source):
         path = Path(source)
+        if path.is_dir():
+            raise TextLoadError(f"{path} is a folder: pass one file (or use helpers.corpus).")
         if not path.is_file():
             if isinstance(source, str) and not re.search(r"[/\\]|\.\w{1,5}$", source):
-                return Document.from_text(source, doc_id=doc_id)
-            raise FileNotFoundError(f"No file at {path}: check the path (cwd is {Path.cwd()}).")
+                return Document.from_text(source, doc_id=doc_id, **options)
+            raise FileNotFoundError(
+                f"No file at {path}: check the path (relative paths start at {Path.cwd()})."
+            )
         text, used = decode(path.read_bytes(), encoding=encoding, name=str(path))
-        return Document(raw=text, doc_id=doc_id or path.stem, path=path, encoding=used)
-    return Document.from_text(source, doc_id=doc_id)
+        return Document(raw=text, doc_id=doc_id or path.stem, path=path, encoding=used, **options)
+    return Document.from_text(source, doc_id=doc_id, **options)
 
 
 @dataclass(eq=False)
@@ -126,6 +173,8 @@ class Document:
     doc_id: str = "text"
     path: Path | None = None
     encoding: str = "str"
+    skip_rules: frozenset[str] = frozenset()
+    overrides: dict[str, str] | None = None
     parts: dict[str, Span] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -133,14 +182,18 @@ class Document:
             raise TypeError("Document.raw must be a str; use load_document() for files.")
         if not self.raw.strip():
             raise TextLoadError(f"{self.doc_id} is empty: there is no text to load.")
+        self.skip_rules = _check_skip(self.skip_rules)
+        _check_overrides(self.overrides)  # fail at load time, not at the first token
         self.parts = _find_parts(self.raw)
 
     @classmethod
-    def from_text(cls, text: str, *, doc_id: str | None = None) -> Document:
-        """A Document for a string already in memory."""
+    def from_text(cls, text: str, *, doc_id: str | None = None, **options) -> Document:
+        """A Document for a string already in memory (options as for ``load_document``)."""
+        if not isinstance(text, str):
+            raise TypeError(f"Document.from_text() takes a str, not {type(text).__name__}.")
         if doc_id is None:
             doc_id = "text-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
-        return cls(raw=text, doc_id=doc_id)
+        return cls(raw=text, doc_id=doc_id, **options)
 
     def __repr__(self) -> str:
         return (
@@ -192,7 +245,7 @@ class Document:
             "title": self.title,
             "date": self.date,
             "source_url": self.source_url,
-            "path": str(self.path) if self.path else None,
+            "path": _shown_path(self.path),
             "encoding": self.encoding,
             "characters": len(self.raw),
             "paragraphs": len(self.paragraphs),
@@ -214,76 +267,117 @@ class Document:
     def sentences(self) -> pd.DataFrame:
         """The body's sentences: one row each with its paragraph, raw span and text."""
         rows = []
-        for para in self.paragraphs.itertuples(index=False):
-            for s, e in _split_sentences(self.raw, para.start, para.end):
-                rows.append((len(rows), para.paragraph, s, e, self.raw[s:e]))
+        table = self.paragraphs
+        columns = (table[c].tolist() for c in ("paragraph", "start", "end"))
+        for number, start, end in zip(*columns):
+            for s, e in _split_sentences(self.raw, start, end):
+                rows.append((len(rows), number, s, e, self.raw[s:e]))
         return pd.DataFrame(rows, columns=["sentence", "paragraph", "start", "end", "text"])
 
     @cached_property
     def normalized(self) -> Normalized:
         """The whole text normalised for matching, with its audit and offset map."""
-        return Normalized(self.raw, find_edits(self.raw, self._words))
+        edits = find_edits(
+            self.raw, self._words, skip_rules=self.skip_rules, overrides=self.overrides
+        )
+        return Normalized(self.raw, edits, skip_rules=self.skip_rules)
+
+    @cached_property
+    def _scan(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """One pass over the whole text: start, end, is-word and folded text of every token."""
+        folded = fast_translate(self.raw, SCAN_TABLE)
+        found = _SCAN_PATTERN.findall(folded)  # (gap, word, mark): no Match objects, positions
+        n = len(found)
+        gaps = np.fromiter(map(len, map(itemgetter(0), found)), dtype=np.int64, count=n)
+        words = np.fromiter(map(len, map(itemgetter(1), found)), dtype=np.int64, count=n)
+        texts = list(map(operator.add, map(itemgetter(1), found), map(itemgetter(2), found)))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+        ends = np.cumsum(gaps + lengths)
+        return ends - lengths, ends, words > 0, texts
 
     @cached_property
     def _words(self) -> list[tuple[int, str]]:
-        folded = self.raw.translate(FOLD_TABLE)
-        return [(m.start(), m.group()) for m in re.finditer(WORD, folded)]
+        starts, _ends, is_word, texts = self._scan
+        return list(compress(zip(starts.tolist(), texts), is_word.tolist()))
 
     @cached_property
     def tokens(self) -> pd.DataFrame:
-        """Title and body tokens: raw span, surface, normalised and folded forms, paragraph, sentence."""
+        """Title and body tokens: raw span, surface, normalised and folded forms, sentence."""
         return tokenize(self)
 
 
 TOKENIZED_PARTS = ("title", "body")
 
 
+def _shown_path(path: Path | None) -> str | None:
+    """A path as a reader should see it: relative to the repository when it lies inside it."""
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def tokenize(doc: Document) -> pd.DataFrame:
     """One row per token of the title and body: raw span, surface, normalised and folded forms."""
-    folded = doc.raw.translate(FOLD_TABLE)
-    starts, ends, kinds, parts = [], [], [], []
-    for part in TOKENIZED_PARTS:
-        if part not in doc.parts:
-            continue
-        span = doc.parts[part]
-        for m in TOKEN_PATTERN.finditer(folded, span.start, span.end):
-            starts.append(m.start())
-            ends.append(m.end())
-            kinds.append(m.lastgroup)
-            parts.append(part)
-    start = np.asarray(starts, dtype=np.int64)
-    surface = [doc.raw[s:e] for s, e in zip(starts, ends)]
-    norm_of = {w: normalize_word(w) for w in set(surface)}
+    all_starts, all_ends, all_words, all_texts = doc._scan
+    part_code = np.full(len(all_starts), -1, dtype=np.int8)
+    for code, part in enumerate(TOKENIZED_PARTS):
+        if part in doc.parts:
+            span = doc.parts[part]
+            part_code[(all_starts >= span.start) & (all_ends <= span.end)] = code
+    keep = part_code >= 0
+    start, end, is_word = all_starts[keep], all_ends[keep], all_words[keep]
+    part_code = part_code[keep]
+    raw = doc.raw
+    if fast_translate(raw, SCAN_TABLE) is raw:  # nothing folded: the scanned texts are raw
+        surface = [t for t, k in zip(all_texts, keep.tolist()) if k]
+    else:
+        surface = [raw[s:e] for s, e in zip(start.tolist(), end.tolist())]
+    if doc.skip_rules or doc.overrides:
+        options = {"skip_rules": doc.skip_rules, "overrides": doc.overrides}
+        norm_of = {w: normalize(w, **options).strip() for w in set(surface)}
+    else:
+        norm_of = {w: normalize_word(w) for w in set(surface)}
+    fold_of = {n: lemma(n) for n in set(norm_of.values())}
     norm = [norm_of[w] for w in surface]
-    fold_of = {n: lemma(n) for n in set(norm)}
-    in_body = np.asarray(parts) == "body"
+    outside_body = part_code != TOKENIZED_PARTS.index("body")
     paragraph = np.searchsorted(doc.paragraphs["start"].to_numpy(), start, side="right") - 1
     sentence = np.searchsorted(doc.sentences["start"].to_numpy(), start, side="right") - 1
     table = pd.DataFrame(
         {
             "start": start,
-            "end": np.asarray(ends, dtype=np.int64),
+            "end": end,
             "surface": surface,
             "norm": norm,
             "fold": [fold_of[n] for n in norm],
-            "kind": pd.Categorical(kinds, categories=["word", "punct"]),
-            "part": pd.Categorical(parts, categories=list(TOKENIZED_PARTS)),
-            "paragraph": pd.array(np.where(in_body, paragraph, -1), dtype="Int64"),
-            "sentence": pd.array(np.where(in_body, sentence, -1), dtype="Int64"),
+            "kind": pd.Categorical.from_codes(
+                np.where(is_word, 0, 1).astype(np.int8), dtype=_KIND_DTYPE, validate=False
+            ),
+            "part": pd.Categorical.from_codes(part_code, dtype=_PART_DTYPE, validate=False),
+            # Title tokens have no paragraph or sentence: <NA>.
+            "paragraph": pd.arrays.IntegerArray(paragraph, outside_body.copy()),
+            "sentence": pd.arrays.IntegerArray(sentence, outside_body),
         }
     )
-    table.loc[~in_body, ["paragraph", "sentence"]] = pd.NA
     table.index.name = "token"
     return table
 
 
+_KIND_DTYPE = pd.CategoricalDtype(["word", "punct"])
+_PART_DTYPE = pd.CategoricalDtype(list(TOKENIZED_PARTS))
+
+
 def _lines(raw: str) -> list[tuple[int, int]]:
     """(start, end) of each line's content, without its line break."""
-    spans = []
-    for m in _LINE.finditer(raw):
-        if m.start() == m.end():
-            break
-        spans.append((m.start(), m.start() + len(m.group().rstrip("\r\n"))))
+    spans, position = [], 0
+    for line in raw.split("\n"):
+        end = position + len(line)
+        spans.append((position, end - 1 if line.endswith("\r") else end))
+        position = end + 1
+    if spans and spans[-1][0] == len(raw):  # the text ends with a line break
+        spans.pop()
     return spans
 
 
@@ -324,7 +418,8 @@ def _find_parts(raw: str) -> dict[str, Span]:
         preamble, body_start = _guess_preamble(raw, lines[first:], body_end)
     for s, e in preamble:
         dates = find_dates(raw[s:e])
-        if "date" not in parts and dates and len(raw[s:e].strip()) <= dates[0][2] - dates[0][1] + 20:
+        date_line = bool(dates) and len(raw[s:e].strip()) <= dates[0][2] - dates[0][1] + 20
+        if "date" not in parts and date_line:
             parts["date"] = Span(s + dates[0][1], s + dates[0][2], "date")
         elif "title" not in parts:
             parts["title"] = Span(*_strip_span(raw, s, e), "title")
@@ -387,7 +482,7 @@ def _split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, position = [], start
     for m in _SENTENCE_END.finditer(raw, start, end):
         before = _WORD_BEFORE.search(raw, max(start, m.end() - 20), m.end())
-        if before and before.group(1) in _INITIALS and m.end() < end:
+        if before and _is_abbreviation(before.group(1)) and m.end() < end:
             continue
         s, e = _strip_span(raw, position, m.end())
         if e > s:

@@ -307,23 +307,20 @@ def bar_counts(
                              gloss_below) for _, row in counts.iterrows()]
     ax.set_yticks(positions, [fa(t) for t in texts])
     ax.set_ylim(-0.6, n - 0.4)
-    if gloss_below:
-        for tick in ax.get_yticklabels():
-            tick.set_multialignment("right" if rtl else "left")
+    ax.margins(x=0.18)
+    if rtl:
+        ax.invert_xaxis()  # before bar_label, which reads the direction when called
+        ax.yaxis.tick_right()
+        ax.yaxis.set_label_position("right")
+        ax.spines[["left", "top"]].set_visible(False)
+    else:
+        ax.spines[["right", "top"]].set_visible(False)
 
     to_text = _persian_number if persian_digits else str
     values = counts[value].to_list()
     ax.bar_label(bars, labels=[fa(to_text(_format_count(v))) for v in values], padding=3)
     if persian_digits:
         ax.xaxis.set_major_formatter(persian_digit_formatter())
-    ax.margins(x=0.12)
-    if rtl:
-        ax.invert_xaxis()
-        ax.yaxis.tick_right()
-        ax.yaxis.set_label_position("right")
-        ax.spines[["left", "top"]].set_visible(False)
-    else:
-        ax.spines[["right", "top"]].set_visible(False)
     if title:
         ax.set_title(fa(title), loc="right" if rtl else "left")
     if xlabel:

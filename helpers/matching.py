@@ -78,6 +78,10 @@ class PhraseMatcher:
             index = self._prefix if phrase.prefix[0] else self._exact
             index[phrase.words[0]].append(phrase)
         self._prefix_lengths = sorted({len(p) for p in self._prefix})
+        # Per-matcher memo of what each distinct token can start and match; a matcher reused
+        # over a corpus therefore pays for each vocabulary word once.
+        self._candidate_cache: dict[str, tuple[tuple[int, Phrase, int], ...]] = {}
+        self._rank_cache: dict[tuple[str, str, bool], int | None] = {}
 
     def __len__(self) -> int:
         return len(self.phrases)
@@ -91,55 +95,103 @@ class PhraseMatcher:
                     found.extend(self._prefix.get(form[:n], ()))
         return found
 
+    def _candidates(self, norm: str) -> tuple[tuple[int, Phrase, int], ...]:
+        """Phrases that can start at a token, best first: (length, phrase, first word's form rank).
+
+        Sorted by (words, pattern length) descending and otherwise in the order ``_starting``
+        finds them, so the first one that matches is the leftmost-longest choice.
+        """
+        cached = self._candidate_cache.get(norm)
+        if cached is not None:
+            return cached
+        forms = token_forms(norm)
+        seen: set[int] = set()
+        ranked = []
+        for phrase in self._starting(forms):
+            if id(phrase) in seen:
+                continue
+            seen.add(id(phrase))
+            first = _word_rank(forms, phrase.words[0], phrase.prefix[0])
+            if first is not None:
+                ranked.append((len(phrase.words), phrase, first))
+        ranked.sort(key=lambda c: (c[0], len(c[1].pattern)), reverse=True)  # stable
+        result = tuple(ranked)
+        if len(self._candidate_cache) < _CACHE_LIMIT:
+            self._candidate_cache[norm] = result
+        return result
+
+    def _rank_at(self, norm: str, word: str, is_prefix: bool) -> int | None:
+        key = (norm, word, is_prefix)
+        try:
+            return self._rank_cache[key]
+        except KeyError:
+            rank = _word_rank(token_forms(norm), word, is_prefix)
+            if len(self._rank_cache) < _CACHE_LIMIT:
+                self._rank_cache[key] = rank
+            return rank
+
     def find(self, tokens: pd.DataFrame, raw: str | None = None) -> pd.DataFrame:
         """One row per match: token range, raw span, surface, key, pattern and matched form."""
         norms = tokens["norm"].tolist()
+        candidates = {}
+        cache = self._candidate_cache
+        for norm in set(norms):
+            found = cache.get(norm)
+            if found is None:
+                found = self._candidates(norm)
+            if found:
+                candidates[norm] = found
+        if not candidates:
+            return _empty_matches()
         starts = tokens["start"].tolist()
         ends = tokens["end"].tolist()
-        forms_of = {n: token_forms(n) for n in set(norms)}
-        can_start = {n for n, f in forms_of.items() if self._starting(f)}
+        rank_at = self._rank_at
         rows = []
-        next_free = 0
         n_tokens = len(norms)
-        for i, norm in enumerate(norms):
-            if i < next_free or norm not in can_start:
+        i = 0
+        while i < n_tokens:
+            found = candidates.get(norms[i])
+            if found is None:
+                i += 1
                 continue
-            best: tuple[int, int, Phrase, str] | None = None
-            for phrase in self._starting(forms_of[norm]):
-                length = len(phrase.words)
+            for length, phrase, rank in found:
                 if i + length > n_tokens:
                     continue
-                form = _match_at(phrase, norms, i, forms_of)
-                if form is None:
-                    continue
-                rank = (length, len(phrase.pattern))
-                if best is None or rank > best[:2]:
-                    best = (*rank, phrase, form)
-            if best is None:
-                continue
-            _, _, phrase, form = best
-            last = i + len(phrase.words)
-            start, end = starts[i], ends[last - 1]
-            surface = raw[start:end] if raw is not None else " ".join(tokens["surface"].iloc[i:last])
-            rows.append((i, last, start, end, surface, phrase.key, phrase.pattern, form))
-            next_free = last
-        return pd.DataFrame(rows, columns=MATCH_COLUMNS)
+                for j in range(1, length):
+                    r = rank_at(norms[i + j], phrase.words[j], phrase.prefix[j])
+                    if r is None:
+                        break
+                    if r > rank:
+                        rank = r
+                else:
+                    last = i + length
+                    start, end = starts[i], ends[last - 1]
+                    surface = (raw[start:end] if raw is not None
+                               else " ".join(tokens["surface"].iloc[i:last]))
+                    rows.append((i, last, start, end, surface, phrase.key, phrase.pattern,
+                                 _FORM_NAMES[rank]))
+                    i = last
+                    break
+            else:
+                i += 1
+        if not rows:
+            return _empty_matches()
+        return pd.DataFrame(dict(zip(MATCH_COLUMNS, map(list, zip(*rows)))))
 
 
-def _match_at(
-    phrase: Phrase, norms: list[str], i: int, forms_of: dict[str, tuple[tuple[str, str], ...]]
-) -> str | None:
-    """If ``phrase`` matches at token ``i``, the loosest form it needed ("norm", "fold", "base")."""
-    loosest = 0
-    for j, (word, is_prefix) in enumerate(zip(phrase.words, phrase.prefix)):
-        for form, kind in forms_of[norms[i + j]]:
-            if form == word or (is_prefix and form.startswith(word)):
-                loosest = max(loosest, _FORM_RANK[kind])
-                break
-        else:
-            return None
-    return _FORM_NAMES[loosest]
+def _empty_matches() -> pd.DataFrame:
+    """The table of no matches: the match columns, no rows."""
+    return pd.DataFrame([], columns=MATCH_COLUMNS)
+
+
+def _word_rank(forms: tuple[tuple[str, str], ...], word: str, is_prefix: bool) -> int | None:
+    """How loosely a token (given its forms) matches one pattern word: 0 norm, 1 fold, 2 base."""
+    for form, kind in forms:
+        if form == word or (is_prefix and form.startswith(word)):
+            return _FORM_RANK[kind]
+    return None
 
 
 _FORM_NAMES = ("norm", "fold", "base")
+_CACHE_LIMIT = 500_000
 _FORM_RANK = {name: rank for rank, name in enumerate(_FORM_NAMES)}

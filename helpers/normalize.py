@@ -10,9 +10,12 @@ punctuation). The normalised text is built from those edits, so any span in it m
 from __future__ import annotations
 
 import re
+import sys
+import types
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import compress
 
 import numpy as np
 import pandas as pd
@@ -47,42 +50,98 @@ _FOLD_RE = re.compile("[" + "".join(_FOLD_RULES) + "]")
 
 # Marks removed for matching; the ezafe hamza (U+0654) is kept because it carries the ezafe.
 DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0655\u0670"
+# Isolated and medial presentation forms of the same marks (U+FE70–FE7F) are removed too.
+DIACRITICS += "".join(map(chr, range(0xFE70, 0xFE80)))
 TATWEEL = "\u0640"
 BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200d\u00ad"
 NON_JOINING = set("اآأإدذرزژوؤۀةء") | {ZWNJ}
 
-# Word characters in text that may still carry marks; used for tokens and word-level rules.
-WORD_CHARS = r"[^\W_]|[" + DIACRITICS + TATWEEL + EZAFE_HAMZA + ZWNJ + "]"
-WORD = rf"[^\W_](?:(?:{WORD_CHARS})*[^\W_\u200c]|[{DIACRITICS}{EZAFE_HAMZA}])*"
+# Words are found in text translated with SCAN_TABLE (FOLD_TABLE, and "_" as a hyphen so that
+# \w means a letter or digit). A word starts with a letter or digit and may hold marks, tatweel,
+# ZWNJs and invisible controls inside; it ends with a letter, digit or mark.
+SCAN_TABLE = {**FOLD_TABLE, ord("_"): "-"}
+
+
+@lru_cache(maxsize=16)
+def _table_regex(keys: frozenset[int]) -> re.Pattern:
+    return re.compile("[" + re.escape("".join(map(chr, sorted(keys)))) + "]")
+
+
+def fast_translate(text: str, table: dict[int, str]) -> str:
+    """``text.translate(table)`` for a table of rare one-for-one characters, much faster.
+
+    ``str.translate`` looks every character up in the table; a regex finds the few that are
+    in it (usually none in Persian text) and only those are replaced.
+    """
+    pattern = _table_regex(frozenset(table))
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(lambda m: table[ord(m.group())], text)
+_WORD_END_MARKS = DIACRITICS + EZAFE_HAMZA
+_WORD_INSIDE = ZWNJ + BIDI_CONTROLS + "\u200b"
+WORD = rf"\w(?:[\w{_WORD_END_MARKS}{_WORD_INSIDE}]*[\w{_WORD_END_MARKS}])?"
 _MARKS_RE = re.compile(f"[{DIACRITICS}{TATWEEL}]")
+# Dropped from a word before its ZWNJs are placed: marks and invisible characters.
+_IN_WORD_DROPPED_RE = re.compile(f"[{DIACRITICS}{TATWEEL}{BIDI_CONTROLS}\u200b]")
+WORD_RE = re.compile(WORD)
 
 # Edits that change length, found in one pass. Group names are the audit's rule names.
 _H = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"  # horizontal whitespace
-_INVISIBLE = f"[{DIACRITICS}{TATWEEL}{BIDI_CONTROLS}\u200b]"  # deleted below
+_MARKS = f"{DIACRITICS}{TATWEEL}"  # always deleted
+_INVISIBLE = f"[{_MARKS}{BIDI_CONTROLS}\u200b]"  # deleted below
+# A gap between words: whitespace with the invisible characters and ZWNJs next to it. It starts
+# and ends with one of _GAP (so marks attached to a letter stay with their letter).
+_GAP = f"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000{BIDI_CONTROLS}\u200b{ZWNJ}]"
+_GAP_OR_MARK = f"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000{BIDI_CONTROLS}\u200b{ZWNJ}{_MARKS}]"
 _LETTER_OR_MARK = rf"(?:[^\W_]|[{DIACRITICS}{EZAFE_HAMZA}])"
 _CLOSERS = "،؛؟!.:»)\\]"
 _OPENERS = "«(\\["
 _EDIT_ALTERNATIVES = tuple(
     (re.search(r"\(\?P<(\w+)>", alt).group(1), alt)  # type: ignore[union-attr]
     for alt in (
+        # Every gap that holds whitespace, except the usual single space between two words
+        # (a space after a letter and before a letter, digit or opening mark), which stays.
+        rf"(?P<whitespace>(?<!{_GAP})(?={_GAP_OR_MARK}*?{_H})"
+        rf"(?!(?<=[^{_OPENERS}\n{_MARKS}]) (?=[^{_GAP_OR_MARK[1:-1]}{_CLOSERS}\r\n]))"
+        rf"{_GAP}(?:{_GAP_OR_MARK}*{_GAP})?)",
+        # Matches the mark; the space goes in after it (see find_edits).
+        rf"(?P<space_after_punct>[،؛؟](?=[{_MARKS}{BIDI_CONTROLS}\u200b{ZWNJ}]*[^\W\d_{_MARKS}]))",
         rf"(?P<diacritic>[{DIACRITICS}]+)",
         rf"(?P<tatweel>{TATWEEL}+)",
         rf"(?P<invisible>[{BIDI_CONTROLS}\u200b]+)",
         r"(?P<heh_hamza>\u06c0)",
         r"(?P<presentation_form>[\ufb50-\ufdff\ufe70-\ufefe]+)",
-        # A ZWNJ run not after a letter goes whole; after a letter, a run not before a
-        # letter goes whole; a run between letters keeps its first ZWNJ.
-        rf"(?P<zwnj_stray>(?<!{_LETTER_OR_MARK}){ZWNJ}+"
-        rf"|(?<={_LETTER_OR_MARK}){ZWNJ}+(?![{ZWNJ}]|{_LETTER_OR_MARK}))",
-        r"(?P<carriage_return>\r(?=\n))",
-        rf"(?P<whitespace> *[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]{_H}*| {{2,}}"
-        rf"|(?<=[{_OPENERS}\n]) +|\A +| +(?={_INVISIBLE}*(?:[{_CLOSERS}\n]|\Z)))",
-        r"(?P<space_after_punct>(?<=[،؛؟])(?=[^\W\d_]))",
-        r"(?P<latin_digits>(?<![A-Za-z0-9./:_\-])[0-9]+(?![A-Za-z0-9]))",
+        # ZWNJ runs that may be stray: not right after a letter, doubled, or not right before a
+        # letter; _replacement looks past deleted marks to decide.
+        rf"(?P<zwnj_stray>(?<![^\W_{_MARKS}]|{EZAFE_HAMZA}){ZWNJ}+|{ZWNJ}{{2,}}"
+        rf"|{ZWNJ}(?![^\W_{_MARKS}]))",
+        rf"(?P<carriage_return>\r(?={_GAP_OR_MARK}*\n))",
+        r"(?P<latin_digits>(?<![A-Za-z0-9./:_\-])[0-9]+(?![A-Za-z0-9]|[.,/:][0-9]))",
     )
 )
-_EDIT_RE = re.compile("|".join(alt for _, alt in _EDIT_ALTERNATIVES))
-_DROP_SPACE_BEFORE = re.compile(rf"{_INVISIBLE}*(?:[{_CLOSERS}\n]|\Z)")
+# Every edit starts at one of these characters: one quick test rejects all other positions.
+_TRIGGERS = (
+    f" \t\u00a0\u2000-\u200a\u202f\u205f\u3000{BIDI_CONTROLS}\u200b{ZWNJ}{_MARKS}"
+    "\u06c0\ufb50-\ufdff\ufe70-\ufefe\r0-9،؛؟"
+)
+
+
+# The usual single space between two words: the commonest trigger, and never edited.
+_GM = _GAP_OR_MARK[1:-1]
+_PLAIN_SPACE = rf"(?<=[^{_OPENERS}\n{_GM}]) (?=[^{_GM}{_CLOSERS}\r\n])"
+
+
+def _compile_edits(alternatives) -> re.Pattern:
+    return re.compile(f"(?=[{_TRIGGERS}])(?!{_PLAIN_SPACE})(?:" + "|".join(alternatives) + ")")
+
+
+_EDIT_RE = _compile_edits(alt for _, alt in _EDIT_ALTERNATIVES)
+# No space before a closing mark; but «.gov» or «:8080» after a space is a word, not a mark.
+_DROP_SPACE_BEFORE = re.compile(
+    rf"{_INVISIBLE}*(?:[،؛؟»)\]\n]|[.!:](?![{_MARKS}]*[^\W_{_MARKS}])|\r\n|\Z)"
+)
+_MARK_SET = frozenset(_MARKS)
+_DELETED_SET = frozenset(_MARKS + BIDI_CONTROLS + "\u200b")
 
 
 def _replacement(rule: str, match: re.Match) -> str:
@@ -90,13 +149,28 @@ def _replacement(rule: str, match: re.Match) -> str:
     if rule == "heh_hamza":
         return "\u0647" + EZAFE_HAMZA
     if rule == "presentation_form":
-        return unicodedata.normalize("NFKC", before).translate(FOLD_TABLE)
+        letters = unicodedata.normalize("NFKC", before).translate(FOLD_TABLE)
+        letters = _MARKS_RE.sub("", letters).replace("\u06c0", "\u0647" + EZAFE_HAMZA)
+        return " ".join(letters.split())
     if rule == "whitespace":
         text, start, end = match.string, match.start(), match.end()
-        at_line_start = start == 0 or text[start - 1] in "\n«([\u200c"
+        # The character before the gap, looking past marks that are deleted anyway.
+        previous = start
+        while previous > 0 and text[previous - 1] in _MARK_SET:
+            previous -= 1
+        at_line_start = previous == 0 or text[previous - 1] in "\n«(["
         if at_line_start or _DROP_SPACE_BEFORE.match(text, end):
             return ""
         return " "
+    if rule == "zwnj_stray":
+        text, start, end = match.string, match.start(), match.end()
+        while start > 0 and text[start - 1] in _DELETED_SET:
+            start -= 1
+        while end < len(text) and text[end] in _DELETED_SET:
+            end += 1
+        after_letter = start > 0 and (text[start - 1].isalnum() or text[start - 1] == EZAFE_HAMZA)
+        before_letter = end < len(text) and text[end].isalnum()
+        return ZWNJ if after_letter and before_letter else ""
     if rule == "space_after_punct":
         return " "
     if rule == "latin_digits":
@@ -104,12 +178,113 @@ def _replacement(rule: str, match: re.Match) -> str:
     return ""
 
 
+# Every rule a researcher can switch off with ``skip_rules``. Restored ZWNJs appear in the audit
+# as ``zwnj_<rule>`` (the rule helpers.zwnj used); "zwnj" switches all of them off at once.
+RULES: dict[str, str] = {
+    "arabic-yeh": "Arabic yeh ي and alef maksura ى become Persian yeh ی",
+    "arabic-kaf": "Arabic kaf ك becomes Persian keheh ک",
+    "teh-marbuta": "teh marbuta ة becomes heh ه",
+    "digits": "Arabic-Indic digits ٠–٩ become Persian digits ۰–۹",
+    "latin_digits": "Latin digits 0–9 (outside Latin words and addresses) become Persian digits",
+    "diacritic": "short vowels, tanwin, shadda, sukun and superscript alef are removed",
+    "tatweel": "tatweel (kashida) ـ is removed",
+    "invisible": "bidi controls, ZWJ, soft hyphen and zero-width space are removed",
+    "heh_hamza": "ۀ is written as heh + ezafe hamza هٔ",
+    "presentation_form": "Arabic presentation forms become ordinary letters",
+    "zwnj_stray": "ZWNJs at word edges and doubled ZWNJs are removed",
+    "carriage_return": "the CR of a CRLF line end is removed",
+    "whitespace": "runs of spaces, tabs and no-break spaces become one space; no space at line "
+    "ends, after «([ or before punctuation",
+    "space_after_punct": "a space is put after ، ؛ ؟ when a word follows directly",
+    "zwnj": "lost ZWNJs are restored (audit rules zwnj_<rule>, from helpers.zwnj)",
+    "override": "a word spelled as the researcher asked in ``overrides``",
+}
+_FOLD_SOURCES = {
+    "arabic-yeh": {"\u064a": "\u06cc", "\u0649": "\u06cc"},
+    "arabic-kaf": {"\u0643": "\u06a9"},
+    "teh-marbuta": {"\u0629": "\u0647"},
+    "digits": dict(zip(ARABIC_INDIC_DIGITS, PERSIAN_DIGITS, strict=True)),
+}
+_LETTER_COUNTED = re.compile(f"[^{DIACRITICS}{TATWEEL}{EZAFE_HAMZA}{ZWNJ}]")
+
+
+def _check_skip(skip_rules) -> frozenset[str]:
+    """Validate rule names to switch off; raise with the list of known names."""
+    if not skip_rules:
+        return frozenset()
+    if isinstance(skip_rules, str):
+        skip_rules = {skip_rules}
+    skip = frozenset(skip_rules)
+    unknown = sorted(r for r in skip if r not in RULES and not r.startswith("zwnj_"))
+    if unknown:
+        raise ValueError(
+            f"Unknown normalisation rule(s) {unknown}; skip_rules takes names from "
+            f"helpers.normalize.RULES: {', '.join(RULES)} (or a zwnj_<rule> from the audit)."
+        )
+    return skip
+
+
+@lru_cache(maxsize=64)
+def _fold_table(skip: frozenset[str]) -> dict[int, str]:
+    if not skip & _FOLD_SOURCES.keys():
+        return FOLD_TABLE
+    table: dict[str, str] = {}
+    for rule, mapping in _FOLD_SOURCES.items():
+        if rule not in skip:
+            table.update(mapping)
+    return str.maketrans(table)
+
+
+@lru_cache(maxsize=64)
+def _edit_regex(skip: frozenset[str]) -> re.Pattern:
+    if not skip:
+        return _EDIT_RE
+    return _compile_edits(alt for rule, alt in _EDIT_ALTERNATIVES if rule not in skip)
+
+
+def _bare(word: str) -> str:
+    """A word's letters only: folded, no marks, no ZWNJs (the key of an override)."""
+    clean = _MARKS_RE.sub("", word.translate(FOLD_TABLE)).replace("\u06c0", "\u0647" + EZAFE_HAMZA)
+    return clean.replace(ZWNJ, "")
+
+
+def _check_overrides(overrides) -> dict[str, frozenset[int]]:
+    """Overrides as {bare word: letter counts before which a ZWNJ stands}."""
+    if not overrides:
+        return {}
+    checked = {}
+    for word, spelling in dict(overrides).items():
+        if _bare(word) != _bare(spelling):
+            raise ValueError(
+                f"Override {word!r} → {spelling!r} changes letters; an override only places "
+                "ZWNJs (write the same letters, with ZWNJ where you want one)."
+            )
+        positions, letters = set(), 0
+        for ch in _MARKS_RE.sub("", spelling):
+            if ch == ZWNJ:
+                positions.add(letters)
+            elif _LETTER_COUNTED.match(ch):
+                letters += 1
+        checked[_bare(word)] = frozenset(p for p in positions if 0 < p < letters)
+    return checked
+
+
+_LATIN_DIGITS_RE = re.compile(r"(?<![A-Za-z0-9./:_\-])[0-9]+(?![A-Za-z0-9])")
+_ZWNJ_RUN = re.compile(f"{ZWNJ}{{2,}}")
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+
+
 @lru_cache(maxsize=200_000)
 def normalize_word(word: str) -> str:
     """The normalised form of one word: folded letters, no marks, restored ZWNJs."""
-    clean = _MARKS_RE.sub("", word.translate(FOLD_TABLE))
-    clean = clean.replace("\u06c0", "\u0647" + EZAFE_HAMZA).translate(LATIN_TO_PERSIAN_DIGITS)
-    clean = clean.strip(ZWNJ)
+    clean = _IN_WORD_DROPPED_RE.sub("", word.translate(FOLD_TABLE))
+    if _PRESENTATION_RE.search(clean):
+        clean = _PRESENTATION_RE.sub(
+            lambda m: unicodedata.normalize("NFKC", m.group()).translate(FOLD_TABLE), clean
+        )
+    clean = clean.replace("\u06c0", "\u0647" + EZAFE_HAMZA)
+    clean = _LATIN_DIGITS_RE.sub(lambda m: m.group().translate(LATIN_TO_PERSIAN_DIGITS), clean)
+    clean = _ZWNJ_RUN.sub(ZWNJ, clean).strip(ZWNJ)
     for position, _rule in reversed(zwnj_rules(clean)):
         clean = clean[:position] + ZWNJ + clean[position:]
     return clean
@@ -118,12 +293,39 @@ def normalize_word(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def _zwnj_insertions_in_raw(word: str) -> tuple[tuple[int, str], ...]:
     """ZWNJ insertion points for a raw word, as offsets into that raw word."""
-    clean_to_raw = [i for i, ch in enumerate(word) if not _MARKS_RE.match(ch)]
+    clean_to_raw = [i for i, ch in enumerate(word) if not _IN_WORD_DROPPED_RE.match(ch)]
     clean = "".join(word[i] for i in clean_to_raw)
     if not clean:
         return ()
     clean_to_raw.append(len(word))
     return tuple((clean_to_raw[pos], rule) for pos, rule in zwnj_rules(clean))
+
+
+@lru_cache(maxsize=200_000)
+def _restorations(word: str, skip: frozenset[str]) -> tuple[Edit, ...]:
+    """The ZWNJ insertions for one word, as edits relative to the word's start."""
+    return tuple(
+        Edit(offset, offset, ZWNJ, f"zwnj_{rule}")
+        for offset, rule in _zwnj_insertions_in_raw(word)
+        if f"zwnj_{rule}" not in skip
+    )
+
+
+def _override_edits(start: int, word: str, wanted: frozenset[int]) -> list[Edit]:
+    """Edits that put ZWNJs in ``word`` (at raw offset ``start``) exactly where wanted."""
+    edits, letters, have = [], 0, set()
+    for i, ch in enumerate(word):
+        if ch == ZWNJ:
+            if letters in wanted and letters not in have:
+                have.add(letters)
+            else:
+                edits.append(Edit(start + i, start + i + 1, "", "override"))
+        elif _LETTER_COUNTED.match(ch):
+            if letters in wanted and letters not in have and letters > 0:
+                edits.append(Edit(start + i, start + i, ZWNJ, "override"))
+                have.add(letters)
+            letters += 1
+    return edits
 
 
 @dataclass(frozen=True)
@@ -139,28 +341,26 @@ class Edit:
 class Normalized:
     """A normalised text with the edits that made it from ``raw`` and the offset map back."""
 
-    def __init__(self, raw: str, edits: list[Edit]):
+    def __init__(self, raw: str, edits: list[Edit], *, skip_rules=()):
         self.raw = raw
         self.edits = edits
+        self.skip_rules = _check_skip(skip_rules)
         pieces: list[str] = []
-        norm_starts: list[int] = []
         position = 0
-        length = 0
-        folded = raw.translate(FOLD_TABLE)
+        folded = fast_translate(raw, _fold_table(self.skip_rules))
         for edit in edits:
             pieces.append(folded[position : edit.start])
-            length += edit.start - position
-            norm_starts.append(length)
             pieces.append(edit.after)
-            length += len(edit.after)
             position = edit.end
         pieces.append(folded[position:])
         self.text = "".join(pieces)
-        self._norm_starts = norm_starts
-        self._norm_starts_np = np.asarray(norm_starts, dtype=np.int64)
-        self._raw_starts = np.asarray([e.start for e in edits], dtype=np.int64)
-        self._raw_ends = np.asarray([e.end for e in edits], dtype=np.int64)
-        self._after_lens = np.asarray([len(e.after) for e in edits], dtype=np.int64)
+        n = len(edits)
+        self._raw_starts = np.fromiter((e.start for e in edits), dtype=np.int64, count=n)
+        self._raw_ends = np.fromiter((e.end for e in edits), dtype=np.int64, count=n)
+        self._after_lens = np.fromiter((len(e.after) for e in edits), dtype=np.int64, count=n)
+        # Start of each edit in the normalised text: its raw start plus the length change so far.
+        delta = self._after_lens - (self._raw_ends - self._raw_starts)
+        self._norm_starts_np = self._raw_starts + np.cumsum(delta) - delta
 
     def __repr__(self) -> str:
         return f"Normalized({len(self.raw)} raw chars, {len(self.edits)} edits)"
@@ -172,26 +372,30 @@ class Normalized:
         )
 
     def raw_offsets(self, positions, side: str = "start") -> np.ndarray:
-        """Map normalised offsets to raw offsets (``side`` is "start" or "end" of a span)."""
+        """Map normalised offsets to raw offsets (``side`` is "start" or "end" of a span).
+
+        A start inside a replacement maps to the replaced raw text's start, an end to its end,
+        so a mapped span always covers the raw text its normalised text came from.
+        """
+        if side not in ("start", "end"):
+            raise ValueError(f'side must be "start" or "end", not {side!r}')
         pos = np.asarray(positions, dtype=np.int64)
         if not len(self.edits):
             return pos.copy()
-        k = np.searchsorted(self._norm_starts_np, pos, side="right") - 1
+        # The last edit starting at or before a start (strictly before an end).
+        k = np.searchsorted(self._norm_starts_np, pos, side="right" if side == "start" else "left")
+        k -= 1
         safe_k = np.clip(k, 0, None)
-        edit_norm_start = self._norm_starts_np[safe_k]
-        edit_norm_end = edit_norm_start + self._after_lens[safe_k]
+        edit_norm_end = self._norm_starts_np[safe_k] + self._after_lens[safe_k]
         after_edit = pos - edit_norm_end + self._raw_ends[safe_k]
         if side == "start":
-            inside = pos < edit_norm_end
+            out = np.where(pos < edit_norm_end, self._raw_starts[safe_k], after_edit)
         else:
-            inside = pos <= edit_norm_end
-            inside &= pos > edit_norm_start
-        mapped_inside = self._raw_starts[safe_k] if side == "start" else self._raw_ends[safe_k]
-        out = np.where(inside, mapped_inside, after_edit)
+            out = np.where(pos <= edit_norm_end, self._raw_ends[safe_k], after_edit)
         return np.where(k < 0, pos, out)
 
     def norm_offsets(self, positions) -> np.ndarray:
-        """Map raw offsets to offsets in the normalised text (a deleted character maps to the gap)."""
+        """Map raw offsets to normalised offsets (a deleted character maps to the gap)."""
         pos = np.asarray(positions, dtype=np.int64)
         if not len(self.edits):
             return pos.copy()
@@ -201,52 +405,108 @@ class Normalized:
         edit_norm_end = self._norm_starts_np[safe_k] + self._after_lens[safe_k]
         after_edit = pos - self._raw_ends[safe_k] + edit_norm_end
         out = np.where(inside, self._norm_starts_np[safe_k], after_edit)
-        # zero-width insertions at exactly pos: the raw char follows the inserted text
         return np.where(k < 0, pos, out)
 
     @cached_property
     def audit(self) -> pd.DataFrame:
         """Every change normalisation made: raw span, text before and after, and the rule."""
         rows = [(e.start, e.end, self.raw[e.start : e.end], e.after, e.rule) for e in self.edits]
+        table = _fold_table(self.skip_rules)
         folds = [
-            (m.start(), m.end(), m.group(), m.group().translate(FOLD_TABLE), _FOLD_RULES[m.group()])
+            (m.start(), m.end(), m.group(), m.group().translate(table), _FOLD_RULES[m.group()])
             for m in _FOLD_RE.finditer(self.raw)
+            if _FOLD_RULES[m.group()] not in self.skip_rules
         ]
-        table = pd.DataFrame(rows + folds, columns=["start", "end", "before", "after", "rule"])
-        return table.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+        audit = pd.DataFrame(rows + folds, columns=["start", "end", "before", "after", "rule"])
+        audit = audit.astype({"start": "int64", "end": "int64"})
+        return audit.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
+
+    def changes(self) -> pd.DataFrame:
+        """The audit summarised: one row per rule and change, with how often it was made."""
+        audit = self.audit
+        return (
+            audit.groupby(["rule", "before", "after"], sort=False)
+            .size()
+            .rename("count")
+            .reset_index()
+            .sort_values(["count", "rule"], ascending=[False, True], kind="stable")
+            .reset_index(drop=True)
+        )
 
 
-def find_edits(raw: str, words: list[tuple[int, str]] | None = None) -> list[Edit]:
+def find_edits(
+    raw: str,
+    words: list[tuple[int, str]] | None = None,
+    *,
+    skip_rules=(),
+    overrides=None,
+) -> list[Edit]:
     """All length-changing edits normalisation makes to ``raw``, sorted and non-overlapping."""
-    edits = [
-        Edit(m.start(), m.end(), _replacement(m.lastgroup, m), m.lastgroup)
-        for m in _EDIT_RE.finditer(raw)
-    ]
+    skip = _check_skip(skip_rules)
+    wanted = _check_overrides(overrides)
+    edits = []
+    for m in _edit_regex(skip).finditer(raw):
+        rule = m.lastgroup
+        if rule == "space_after_punct":
+            edits.append(Edit(m.end(), m.end(), " ", rule))
+            continue
+        after = _replacement(rule, m)
+        if after != m.group():  # a gap that is already one plain space stays
+            edits.append(Edit(m.start(), m.end(), after, rule))
     if words is None:
-        words = [(m.start(), m.group()) for m in re.finditer(WORD, raw)]
-    for start, word in words:
-        for offset, rule in _zwnj_insertions_in_raw(word):
-            edits.append(Edit(start + offset, start + offset, ZWNJ, f"zwnj_{rule}"))
+        words = [(m.start(), m.group()) for m in WORD_RE.finditer(fast_translate(raw, SCAN_TABLE))]
+    # Decide once per distinct word; then visit only the occurrences of words that change.
+    restore = "zwnj" not in skip
+    changes: dict[str, list[Edit]] = {}
+    for word in {word for _, word in words}:
+        key = _bare(word) if wanted else None
+        if key in wanted:
+            changes[word] = _override_edits(0, word, wanted[key])
+        elif restore:
+            found = _restorations(word, skip)
+            if found:
+                changes[word] = found
+    if changes:
+        texts = [word for _, word in words]
+        for start, word in compress(words, map(changes.__contains__, texts)):
+            edits.extend(
+                Edit(start + e.start, start + e.end, e.after, e.rule) for e in changes[word]
+            )
     edits.sort(key=lambda e: (e.start, e.end))
     merged: list[Edit] = []
     last_end = -1
     for edit in edits:
-        if edit.start < last_end or (merged and edit.start == last_end == edit.end == merged[-1].end
-                                     and merged[-1].start == merged[-1].end):
-            continue
+        if edit.start < last_end:
+            continue  # overlaps an earlier edit (e.g. a ZWNJ both stray and overridden)
+        if merged and edit.start == edit.end == merged[-1].start == merged[-1].end:
+            continue  # a second insertion at the same point
         merged.append(edit)
         last_end = edit.end
     return merged
 
 
-def normalize_text(raw: str) -> Normalized:
-    """Normalise ``raw`` and keep the offset map and audit of what changed."""
-    return Normalized(raw, find_edits(raw))
+def normalize_text(raw: str, *, skip_rules=(), overrides=None) -> Normalized:
+    """Normalise ``raw`` and keep the offset map and audit of what changed.
+
+    ``skip_rules`` names rules from ``RULES`` to switch off (e.g. ``{"zwnj"}`` keeps the
+    writer's ZWNJs as they are); ``overrides`` maps a word to the ZWNJ spelling to use for it.
+    """
+    if not isinstance(raw, str):
+        raise TypeError(
+            f"normalize_text() takes a str, not {type(raw).__name__}; decode bytes first."
+        )
+    return Normalized(raw, find_edits(raw, skip_rules=skip_rules, overrides=overrides),
+                      skip_rules=skip_rules)
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, *, skip_rules=(), overrides=None) -> str:
     """The normalised form of a Persian text (see ``normalize_text`` for the audit)."""
-    return normalize_text(text).text
+    return normalize_text(text, skip_rules=skip_rules, overrides=overrides).text
+
+
+def mark_zwnj(text: str, mark: str = "·") -> str:
+    """``text`` with each ZWNJ shown as ``mark``, so restored ZWNJs can be seen in a table."""
+    return text.replace(ZWNJ, mark)
 
 
 def fold_digits(text: str) -> str:
@@ -254,3 +514,17 @@ def fold_digits(text: str) -> str:
     return text.translate(
         str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, "0123456789" * 2)
     )
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as ``normalize``.
+
+    ``helpers.normalize`` is both this module and the exported function: once the module is
+    imported, Python binds the package attribute to the module, so calling it must still work.
+    """
+
+    def __call__(self, text: str, **options) -> str:
+        return normalize(text, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -357,28 +357,21 @@ def _scored(word: str, lex: Lexicon, depth: int) -> tuple[Analysis, int] | None:
 @functools.lru_cache(maxsize=200_000)
 def zwnj_rules(word: str) -> tuple[tuple[int, str], ...]:
     """Offsets in ``word`` before which a ZWNJ is inserted, each with the rule that chose it."""
-    bare = word.replace(ZWNJ, "")
-    if len(bare) < 3:
+    if ZWNJ in word:
+        # The writer's ZWNJs are authoritative: each segment between them is analysed alone,
+        # so خانه‌ای is never re-split as خان+های.
+        out, offset = [], 0
+        for segment in word.split(ZWNJ):
+            out.extend((offset + pos, rule) for pos, rule in zwnj_rules(segment))
+            offset += len(segment) + 1
+        return tuple(out)
+    if len(word) < 3:
         return ()
-    lex = lexicon()
-    found = _analyse(bare, lex) or ()
-    # Keep the writer's ZWNJs; add ours only where none stands yet.
-    existing = {p for p, _ in _zwnj_positions(word)}
     rules: dict[int, str] = {}
-    for pos, rule in found:
-        if 0 < pos < len(bare) and pos not in existing and joins_next(bare, pos):
+    for pos, rule in _analyse(word, lexicon()) or ():
+        if 0 < pos < len(word) and joins_next(word, pos):
             rules.setdefault(pos, rule)
-    # Map offsets in the bare word to offsets in ``word`` (which may hold ZWNJs already).
-    out, bare_i = [], 0
-    targets = sorted(rules)
-    t = 0
-    for i, ch in enumerate(word):
-        while t < len(targets) and targets[t] == bare_i:
-            out.append((i, rules[targets[t]]))
-            t += 1
-        if ch != ZWNJ:
-            bare_i += 1
-    return tuple(out)
+    return tuple(sorted(rules.items()))
 
 
 def zwnj_insertions(word: str) -> tuple[int, ...]:

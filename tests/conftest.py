@@ -6,10 +6,14 @@ import os
 import tempfile
 from pathlib import Path
 
+import matplotlib
 import pytest
 from hypothesis import HealthCheck, settings
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Kernels started by nbval must keep Jupyter's inline backend, so no MPLBACKEND is exported;
+# this process draws off screen.
+os.environ.pop("MPLBACKEND", None)
+matplotlib.use("Agg")
 # Notebook kernels started by nbval inherit this, so test runs never touch results/.
 os.environ["PERSIAN_RESULTS_DIR"] = tempfile.mkdtemp(prefix="persian-results-")
 

@@ -390,10 +390,15 @@ def test_bar_counts_rtl_layout():
     assert ax.xaxis_inverted()
     label_x = min(t.get_window_extent().x0 for t in ax.get_yticklabels())
     assert label_x > ax.get_window_extent().x1 - 1
+    bars = ax.containers[0]
+    for bar, text in zip(bars, ax.texts, strict=True):  # counts just left of each bar
+        assert text.get_window_extent().x1 <= bar.get_window_extent().x0 + 0.5
     fig = Figure()
     ax = bar_counts(COUNTS, label="place", value="n", ax=fig.add_subplot(), rtl=False)
     draw(ax)
     assert ax.yaxis.get_ticks_position() == "left" and not ax.xaxis_inverted()
+    for bar, text in zip(ax.containers[0], ax.texts, strict=True):
+        assert text.get_window_extent().x0 >= bar.get_window_extent().x1 - 0.5
 
 
 def test_bar_counts_persian_digits_gloss_and_top():
@@ -459,7 +464,12 @@ def svg_texts(path: Path) -> list[str]:
 
 @pytest.mark.skipif(not native_shaping(), reason="SVG keeps text only where matplotlib shapes")
 def test_save_figure_png_svg_pdf(tmp_path):
-    """PNG is inked, SVG holds logical Persian text, PDF keeps the characters, no pre-shaping."""
+    """PNG is inked, SVG holds logical Persian text, PDF keeps the characters, no pre-shaping.
+
+    The PDF keeps each glyph's character (ToUnicode), but matplotlib writes the glyphs in
+    visual order without /ActualText, so text copied from the PDF is not in logical order;
+    only the presence of every letter, digit and mark is asserted there.
+    """
     from pypdf import PdfReader
 
     paths = save_figure(labelled_figure(), "labels", formats=("png", "svg", "pdf"),

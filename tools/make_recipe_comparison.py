@@ -1,15 +1,16 @@
-"""Draw docs/figures/recipe-comparison.png: the old reshape+bidi recipe against fa()."""
+"""Draw docs/figures/recipe-comparison.png: the old reshape+bidi recipe against fa().
+
+Run in the project's environment: `.venv/bin/python tools/make_recipe_comparison.py`.
+"""
 
 from __future__ import annotations
 
-import sys
 import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from helpers.figures import recipe_comparison_figure, setup_figures
 
-from helpers.figures import recipe_comparison_figure, setup_figures  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> Path:

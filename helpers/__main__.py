@@ -1,0 +1,241 @@
+"""Command line: ``python -m helpers analyze PATH... --out DIR`` (installed as ``persian-reader``).
+
+Writes the places, threats and themes found in Persian texts as tables (CSV, and Parquet when
+pyarrow is installed) and draws the standard figures. Exit status: 0 when every text was
+analysed, 1 when some failed (they are listed), 2 for a usage error or nothing analysable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Read Persian (Farsi) policy texts and find the places, threats and themes they mention.
+
+'analyze' takes text files (UTF-8, or another encoding with --encoding) and folders (every .txt
+file in them, in name order) and writes, into the --out folder:
+
+  documents.csv     one row per text: id, title, date, source address, size
+  places.csv        every place mention: document, place, where in the text
+  threats.csv       every threat mention (terrorism, weapons, militias, ...)
+  themes.csv        every theme mention
+  theme_counts.csv  mentions per theme and document
+  failures.csv      texts that could not be read, and why
+  (plus a .parquet copy of each table when pyarrow is installed)
+  figures/themes.png, figures/places.png  bar charts (unless --no-figures)
+
+A text that cannot be read (missing, empty, binary, wrong encoding) is reported and skipped;
+the others are still analysed."""
+
+EPILOG = """\
+examples:
+  python -m helpers analyze data/raw --out results/corpus
+  python -m helpers analyze speech.txt statement.txt --out out --no-figures
+  python -m helpers analyze old_files/ --encoding cp1256 --out out   # Windows-1256 texts
+  python -m helpers analyze big_folder/ --workers 2 --out out --quiet
+
+exit status:
+  0  every text was analysed
+  1  some texts failed (listed on stderr and in failures.csv); the others were analysed
+  2  usage error, or no text could be analysed"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for ``python -m helpers``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers",
+        description="Read Persian policy texts: find places, threats and themes.",
+        epilog="Run 'python -m helpers analyze --help' for the options of 'analyze'.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    analyze = commands.add_parser(
+        "analyze",
+        help="analyse texts or folders of texts and write tables and figures",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    analyze.add_argument("paths", nargs="+", metavar="PATH",
+                         help="a text file, a folder (all its .txt files, in name order), or a "
+                              "quoted pattern such as 'texts/*.txt'")
+    analyze.add_argument("--out", "-o", required=True, metavar="DIR",
+                         help="folder to write the tables and figures into (created if needed)")
+    analyze.add_argument("--workers", "-w", type=int, default=None, metavar="N",
+                         help="processes to use (default: one per core for 8 texts or more)")
+    analyze.add_argument("--encoding", "-e", default=None, metavar="CODEC",
+                         help="encoding of the files, e.g. cp1256 (default: UTF-8, or the "
+                              "byte-order mark)")
+    analyze.add_argument("--no-figures", action="store_true",
+                         help="write the tables only, without drawing figures")
+    analyze.add_argument("--quiet", "-q", action="store_true",
+                         help="print nothing but errors (no progress bar, no summary)")
+    return parser
+
+
+def _write_tables(result, out: Path) -> list[Path]:
+    try:
+        import pyarrow  # noqa: F401
+
+        parquet = True
+    except ImportError:
+        parquet = False
+    written = []
+    for name, table in result.tables().items():
+        path = out / f"{name}.csv"
+        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        written.append(path)
+        if parquet:
+            path = out / f"{name}.parquet"
+            _parquet_safe(table).to_parquet(path, index=False)
+            written.append(path)
+    return written
+
+
+def _parquet_safe(table):
+    """Object columns holding mixed types (dates, None) as strings, so Arrow accepts them."""
+    table = table.copy()
+    for column in table.columns:
+        if table[column].dtype == object:
+            kinds = {type(v) for v in table[column].dropna()}
+            if len(kinds) > 1 or (kinds and not kinds <= {str}):
+                table[column] = table[column].map(lambda v: None if v is None else str(v))
+    return table
+
+
+def _draw_figures(result, out: Path) -> tuple[list[Path], list[str]]:
+    """The theme and places bar charts; returns the files and the charts left out (and why)."""
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.figures import save_figure, setup_figures
+
+    setup_figures()
+    folder = out / "figures"
+    written: list[Path] = []
+    skipped: list[str] = []
+    for name, draw in (("themes", _theme_chart), ("places", _places_chart)):
+        fig, ax = plt.subplots(figsize=(8, 5))
+        if draw(result, ax):
+            written.extend(save_figure(fig, name, formats=("png",), directory=folder))
+        else:
+            skipped.append(f"{name}: none were found")
+        plt.close(fig)
+    return written, skipped
+
+
+def _theme_chart(result, ax) -> bool:
+    """Theme mentions summed over all texts (themes.theme_bar)."""
+    from helpers.corpus import corpus_theme_totals
+    from helpers.themes import theme_bar
+
+    counts = corpus_theme_totals(result.theme_counts)
+    if counts.empty or counts["count"].sum() == 0:
+        return False
+    theme_bar(counts, ax=ax, title="مضمون‌ها در همه متن‌ها", xlabel="شمار اشاره‌ها")
+    return True
+
+
+def _places_chart(result, ax) -> bool:
+    """The 15 places mentioned most over all texts (places.place_counts, figures.bar_counts)."""
+    from helpers.figures import bar_counts
+    from helpers.places import place_counts
+
+    if result.places.empty:
+        return False
+    counts = place_counts(result.places)
+    if counts.empty:
+        return False
+    bar_counts(counts, label="place_fa", value="mentions", gloss="place", ax=ax, top=15,
+               title="مکان‌ها در همه متن‌ها", xlabel="شمار اشاره‌ها")
+    return True
+
+
+def _say(message: str, *, quiet: bool, err: bool = False) -> None:
+    if err or not quiet:
+        print(message, file=sys.stderr if err else sys.stdout)
+
+
+def analyze(args: argparse.Namespace) -> int:
+    """Run ``analyze``: tables and figures for the given texts; returns the exit status."""
+    from helpers.corpus import FATAL_ERRORS, CorpusError, analyze_corpus
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        _say(f"error: --out {out} is a file; give a folder to write into.", quiet=False, err=True)
+        return EXIT_USAGE
+    if args.workers is not None and args.workers < 1:
+        _say("error: --workers must be 1 or more.", quiet=False, err=True)
+        return EXIT_USAGE
+    if args.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            _say(f"error: unknown encoding {args.encoding!r}; try utf-8 or cp1256.",
+                 quiet=False, err=True)
+            return EXIT_USAGE
+    try:
+        result = analyze_corpus(args.paths, workers=args.workers, encoding=args.encoding,
+                                progress=not args.quiet)
+    except CorpusError as err:
+        _say(f"error: {err}", quiet=False, err=True)
+        return EXIT_USAGE
+    except FATAL_ERRORS as err:  # the package's own data is broken: no text can be analysed
+        _say(f"error: cannot analyse any text: {err}", quiet=False, err=True)
+        return EXIT_USAGE
+
+    for row in result.failures.itertuples(index=False):
+        _say(f"failed: {row.path}: {row.reason}", quiet=args.quiet, err=True)
+    if result.documents.empty:
+        _say(f"error: none of the {result.inputs} input(s) could be analysed; nothing written.",
+             quiet=False, err=True)
+        return EXIT_USAGE
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = _write_tables(result, out)
+    skipped: list[str] = []
+    if not args.no_figures:
+        figures, skipped = _draw_figures(result, out)
+        written += figures
+    for note in skipped:
+        _say(f"note: no figure for {note}", quiet=args.quiet)
+    _say(
+        f"Analysed {len(result.documents)} of {result.inputs} text(s): "
+        f"{len(result.places)} place, {len(result.threats)} threat and {len(result.themes)} "
+        f"theme mentions. Wrote {len(written)} files to {out}{os.sep}",
+        quiet=args.quiet,
+    )
+    if len(result.failures):
+        _say(f"{len(result.failures)} text(s) failed; see {out / 'failures.csv'}.",
+             quiet=False, err=True)
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m helpers`` and ``persian-reader``; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help (0) or a usage error (2): argparse has printed why
+        return int(stop.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        print(textwrap.dedent("\nerror: give a command, e.g. 'analyze PATH --out DIR'."),
+              file=sys.stderr)
+        return EXIT_USAGE
+    return analyze(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,354 @@
+"""Find places in a Persian text with a gazetteer: one row per mention, spans into ``doc.raw``.
+
+The gazetteer (data/gazetteer/gazetteer.csv, built by tools/build_gazetteer.py) lists Persian
+surface forms with the place each names. Matching runs the shared PhraseMatcher on the
+normalised tokens (restored ZWNJ, unified letters, plural/ezafe/suffix forms), leftmost-longest,
+so «شمال شرقی سوریه» wins over «سوریه» and «عراقِ», «سوریه‌ای» match.
+
+Ambiguity is handled on purpose:
+
+- Forms marked ``context=cue`` (مالی "Mali"/"financial", غنا, چک ...) count only after a
+  geographic cue word or preposition (کشور مالی، در مالی، شمال مالی) or in a list with another
+  place (نیجر، مالی و چاد). Forms marked ``context=list`` (bare ساحل, "coast"; شام, "dinner")
+  count only in such a list; the Sahel has its own phrases (منطقه ساحل، کشورهای ساحل ...).
+- Names that contain a place (نیروهای دموکراتیک سوریه، ائتلاف بین‌المللی برای ساحل) are listed
+  in the gazetteer with kind ``organization``: a place inside one is reported with
+  ``in_org_name=True`` when asked for and is not counted by default. Person names (بشار الاسد)
+  and look-alike phrases (مصر هستند, "they insist") remove the place inside them.
+- A bare «اسد» is a word and a name, never a place; «الاسد» is the Al Asad air base.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers._paths import data_dir
+from helpers.lexicons import LexiconError, duplicates, read_table
+from helpers.matching import PatternError, PhraseMatcher
+from helpers.normalize import normalize_word
+
+GAZETTEER_COLUMNS = ["form", "place", "code", "kind", "place_kind", "parent", "lat", "lon",
+                     "context", "source"]
+PLACE_KINDS = ("region", "country", "subnational", "city", "site")
+NAME_KINDS = ("organization", "person", "phrase")
+FORM_KINDS = (*PLACE_KINDS, "demonym", *NAME_KINDS)
+CONTEXTS = ("", "cue", "list")
+_CODE_FORMATS = {
+    "country": re.compile(r"[A-Z]{2}"),
+    "region": re.compile(r"\d{3}|local:[a-z0-9-]+"),
+    "subnational": re.compile(r"geonames:\d+|wikidata:Q\d+|local:[a-z0-9-]+"),
+    "city": re.compile(r"geonames:\d+|wikidata:Q\d+|local:[a-z0-9-]+"),
+    "site": re.compile(r"geonames:\d+|wikidata:Q\d+|local:[a-z0-9-]+"),
+    **{k: re.compile(r"name:[a-z0-9-]+") for k in NAME_KINDS},
+}
+_CODE_HINT = {"country": "an ISO 3166 alpha-2 code such as IQ",
+              "region": "a UN M49 code such as 145, or local:slug",
+              "subnational": "geonames:ID, wikidata:QID or local:slug",
+              "city": "geonames:ID, wikidata:QID or local:slug",
+              "site": "geonames:ID, wikidata:QID or local:slug",
+              **{k: "name:slug" for k in NAME_KINDS}}
+_NEEDS_COORDINATES = ("country", "city", "site")
+
+# Words that make an ambiguous name (مالی) geographic when they come right before it.
+GEOGRAPHIC_CUES = frozenset(normalize_word(w) for w in (
+    "کشور کشورهای جمهوری دولت ارتش پایتخت مرز مرزهای شمال جنوب شرق غرب مرکز مردم شهر شهرهای "
+    "منطقه استان ولایت سفر سفارت خاک جمهور در به از با تا علیه سوی سوریه عراق"
+).split())
+_LIST_JOINERS = frozenset(normalize_word(w) for w in ("و", "،", ",", "یا", "؛"))
+_ADJECTIVE_SUFFIXES = ("\u200cای", "\u200cایی")
+
+PLACE_COLUMNS = ["doc_id", "start", "end", "surface", "place", "place_fa", "code", "kind",
+                 "place_kind", "country", "country_code", "region", "region_code", "lat", "lon",
+                 "paragraph", "sentence", "part", "in_org_name"]
+
+
+def default_gazetteer_path() -> Path:
+    """The gazetteer shipped with the package."""
+    return data_dir() / "gazetteer" / "gazetteer.csv"
+
+
+def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
+    """The gazetteer as a table, one row per Persian form; validated, cached per file."""
+    return _load(str(Path(path) if path is not None else default_gazetteer_path())).copy()
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> pd.DataFrame:
+    table = read_table(path, GAZETTEER_COLUMNS)
+    table = table.apply(lambda col: col.str.strip())
+    _validate(table, path)
+    for axis in ("lat", "lon"):
+        table[axis] = pd.to_numeric(table[axis].replace("", np.nan))
+    return table
+
+
+def _row(table: pd.DataFrame, mask: pd.Series) -> str:
+    """The CSV line numbers of the rows in ``mask`` (header is line 1)."""
+    lines = (np.flatnonzero(mask.to_numpy()) + 2)[:5]
+    return ", ".join(str(n) for n in lines)
+
+
+def _validate(table: pd.DataFrame, path: str) -> None:
+    """Raise LexiconError naming the file, the lines and the fix for the first problem found."""
+    if table.empty:
+        raise LexiconError(f"{path} has no rows: add at least one form.")
+    empty = table["form"].eq("") | table["place"].eq("") | table["code"].eq("")
+    if empty.any():
+        raise LexiconError(f"{path} line(s) {_row(table, empty)}: form, place and code are "
+                           "required; fill them in or delete the row.")
+    for column, allowed in (("kind", FORM_KINDS), ("place_kind", PLACE_KINDS + NAME_KINDS),
+                            ("context", CONTEXTS)):
+        bad = ~table[column].isin(allowed)
+        if bad.any():
+            raise LexiconError(
+                f"{path} line(s) {_row(table, bad)}: {column} {table[column][bad].iloc[0]!r} is "
+                f"not one of {', '.join(repr(a) for a in allowed)}.")
+    for kind, pattern in _CODE_FORMATS.items():
+        rows = table["place_kind"].eq(kind)
+        bad = rows & ~table["code"].map(lambda c, p=pattern: bool(p.fullmatch(c)))
+        if bad.any():
+            raise LexiconError(
+                f"{path} line(s) {_row(table, bad)}: code {table['code'][bad].iloc[0]!r} is not a "
+                f"valid {kind} code; use {_CODE_HINT[kind]}.")
+    try:
+        normal = table["form"].map(lambda f: " ".join(normalize_word(w) for w in f.split()))
+    except Exception as err:  # pragma: no cover - normalize_word accepts any str
+        raise LexiconError(f"{path}: a form cannot be normalised: {err}") from None
+    repeated = duplicates(normal)
+    if repeated:
+        rows = normal.isin(repeated[:1])
+        raise LexiconError(
+            f"{path} line(s) {_row(table, rows)}: the form {table['form'][rows].iloc[0]!r} is "
+            f"listed more than once (after normalising); keep it for one place only. "
+            f"{len(repeated)} duplicated form(s) in all.")
+    places = table["kind"].ne("demonym") & table["place_kind"].isin(PLACE_KINDS)
+    attributes = ["place", "place_kind", "parent", "lat", "lon"]
+    clash = table.groupby("code")[attributes].nunique().gt(1).any(axis=1)
+    if clash.any():
+        code = clash[clash].index[0]
+        raise LexiconError(f"{path} line(s) {_row(table, table['code'].eq(code))}: rows for code "
+                           f"{code!r} disagree on {', '.join(attributes)}; make them identical.")
+    known = set(table["code"])
+    unknown = table["parent"].ne("") & ~table["parent"].isin(known)
+    if unknown.any():
+        raise LexiconError(
+            f"{path} line(s) {_row(table, unknown)}: parent {table['parent'][unknown].iloc[0]!r} "
+            "is not the code of any place in the file; add that place or fix the parent.")
+    orphan = table["place_kind"].isin(("subnational", "city", "site")) & table["parent"].eq("")
+    if orphan.any():
+        raise LexiconError(f"{path} line(s) {_row(table, orphan)}: cities, sites and subnational "
+                           "places need a parent (the code of their country).")
+    coords = table[["lat", "lon"]].apply(pd.to_numeric, errors="coerce")
+    given = table[["lat", "lon"]].ne("")
+    bad = (given & coords.isna()).any(axis=1) | ~coords["lat"].between(-90, 90) & given["lat"]
+    bad |= ~coords["lon"].between(-180, 180) & given["lon"]
+    if bad.any():
+        raise LexiconError(f"{path} line(s) {_row(table, bad)}: lat/lon must be decimal degrees "
+                           "(lat -90..90, lon -180..180).")
+    missing = table["place_kind"].isin(_NEEDS_COORDINATES) & ~given.all(axis=1)
+    if missing.any():
+        raise LexiconError(
+            f"{path} line(s) {_row(table, missing & places | missing)}: a "
+            f"{table['place_kind'][missing].iloc[0]} needs coordinates (lat, lon).")
+    parent_of = dict(zip(table["code"], table["parent"]))
+    for code in parent_of:
+        seen = {code}
+        while parent_of.get(code):
+            code = parent_of[code]
+            if code in seen:
+                raise LexiconError(f"{path}: the parents of {code!r} form a cycle; fix a parent.")
+            seen.add(code)
+
+
+class _Compiled:
+    """A gazetteer ready for matching: one matcher for places, one for names, code attributes."""
+
+    def __init__(self, table: pd.DataFrame):
+        self.table = table
+        is_name = table["place_kind"].isin(NAME_KINDS)
+        self.place_forms = table[~is_name].reset_index(drop=True)
+        self.name_forms = table[is_name].reset_index(drop=True)
+        try:
+            self.places = PhraseMatcher(zip(self.place_forms["form"], self.place_forms.index))
+            self.names = PhraseMatcher(zip(self.name_forms["form"], self.name_forms.index))
+        except PatternError as err:
+            raise LexiconError(f"Gazetteer form cannot be used as a pattern: {err}") from None
+        self.codes = _code_table(self.place_forms)
+
+
+def _code_table(forms: pd.DataFrame) -> pd.DataFrame:
+    """Per place code: names, Persian label, kind, country and region ancestors, coordinates."""
+    own = forms[forms["kind"].ne("demonym")]
+    # The first form listed for a place is its label (the build puts the CLDR name or the
+    # supplement's first form there); Arabic-letter spellings (اربيل) only as a last resort.
+    arabic = own["form"].str.contains("[\u064a\u0643\u0629]")
+    label = own[~arabic].groupby("code")["form"].first()
+    codes = forms.groupby("code")[["place", "place_kind", "parent", "lat", "lon"]].first()
+    codes["place_fa"] = label.reindex(codes.index).fillna(
+        forms.groupby("code")["form"].first())
+    parent = codes["parent"].to_dict()
+    kind = codes["place_kind"].to_dict()
+
+    def ancestor(code: str, wanted: str) -> str | None:
+        while code:
+            if kind.get(code) == wanted:
+                return code
+            code = parent.get(code, "")
+        return None
+
+    codes["country_code"] = [ancestor(c, "country") for c in codes.index]
+    codes["region_code"] = [ancestor(c, "region") for c in codes.index]
+    codes["country"] = codes["country_code"].map(codes["place"])
+    codes["region"] = codes["region_code"].map(codes["place"])
+    # A place without coordinates (a generated «شمال مالی») is drawn at its nearest ancestor's.
+    for axis in ("lat", "lon"):
+        filled = codes[axis].copy()
+        for _ in range(6):
+            missing = filled.isna()
+            if not missing.any():
+                break
+            filled[missing] = codes.loc[missing, "parent"].map(filled)
+        codes[axis] = filled
+    return codes
+
+
+@lru_cache(maxsize=8)
+def _compiled(path: str) -> _Compiled:
+    return _Compiled(_load(path))
+
+
+def _gazetteer(gazetteer: str | Path | pd.DataFrame | None) -> _Compiled:
+    if isinstance(gazetteer, pd.DataFrame):
+        return _Compiled(gazetteer)
+    return _compiled(str(Path(gazetteer) if gazetteer is not None else default_gazetteer_path()))
+
+
+def find_places(
+    doc, *, include_org_names: bool = False, gazetteer: str | Path | pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per place mention in ``doc`` (title and body): raw span, place, code, kind, where."""
+    compiled = _gazetteer(gazetteer)
+    tokens = doc.tokens
+    found = compiled.places.find(tokens, doc.raw)
+    if found.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PLACE_COLUMNS})
+    forms = compiled.place_forms.loc[found["key"].to_numpy()].reset_index(drop=True)
+    names = compiled.names.find(tokens, doc.raw)
+    name_kind = compiled.name_forms["place_kind"].reindex(names["key"]).to_numpy()
+    org = _inside(found, names[name_kind == "organization"])
+    blocked = _inside(found, names[name_kind != "organization"])
+
+    context = forms["context"].to_numpy()
+    accepted = (context == "") & ~blocked | org
+    first = found["first_token"].to_numpy()
+    last = found["end_token"].to_numpy()
+    n = len(tokens)
+    # Only the tokens next to each match are looked at, never the whole column.
+    before = _at(tokens, "norm", first - 1)
+    cue = (first > 0) & (_member(before, GEOGRAPHIC_CUES)
+                         | _member(_at(tokens, "fold", first - 1), GEOGRAPHIC_CUES))
+    joined_left = (first > 0) & _member(before, _LIST_JOINERS)
+    joined_right = (last < n) & _member(_at(tokens, "norm", last), _LIST_JOINERS)
+    for _ in range(2):  # twice, so that two ambiguous names in one list confirm each other
+        listed = _in_list(first, last, accepted, joined_left, joined_right)
+        accepted = accepted | ~blocked & ((context == "list") & listed
+                                          | (context == "cue") & (listed | cue))
+
+    kind = forms["kind"].to_numpy(dtype=object).copy()
+    last_norm = _at(tokens, "norm", last - 1)
+    adjectival = np.array([w.endswith(_ADJECTIVE_SUFFIXES) for w in last_norm], dtype=bool)
+    pattern_adjectival = forms["form"].str.endswith(("ای", "ایی")).to_numpy()
+    kind[adjectival & ~pattern_adjectival & np.isin(kind, ("country", "region"))] = "demonym"
+
+    codes = compiled.codes.loc[forms["code"]].reset_index()
+    where = tokens.iloc[first][["paragraph", "sentence", "part"]].reset_index(drop=True)
+    result = pd.DataFrame({
+        "doc_id": doc.doc_id,
+        "start": found["start"].to_numpy(),
+        "end": found["end"].to_numpy(),
+        "surface": found["surface"].to_numpy(),
+        "place": codes["place"], "place_fa": codes["place_fa"], "code": codes["code"],
+        "kind": kind, "place_kind": codes["place_kind"],
+        "country": codes["country"], "country_code": codes["country_code"],
+        "region": codes["region"], "region_code": codes["region_code"],
+        "lat": codes["lat"], "lon": codes["lon"],
+        "paragraph": where["paragraph"], "sentence": where["sentence"],
+        "part": where["part"].astype(str),
+        "in_org_name": org,
+    })[accepted]
+    if not include_org_names:
+        result = result[~result["in_org_name"]]
+    return result.reset_index(drop=True)
+
+
+def _inside(spans: pd.DataFrame, outer: pd.DataFrame) -> np.ndarray:
+    """For each span, whether it lies within one of the ``outer`` spans."""
+    if outer.empty:
+        return np.zeros(len(spans), dtype=bool)
+    s, e = spans["start"].to_numpy()[:, None], spans["end"].to_numpy()[:, None]
+    os_, oe = outer["start"].to_numpy()[None, :], outer["end"].to_numpy()[None, :]
+    return ((s >= os_) & (e <= oe)).any(axis=1)
+
+
+def _at(tokens: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
+    """``tokens[column]`` at the given positions (clipped into range) as an object array."""
+    index = np.clip(index, 0, max(len(tokens) - 1, 0))
+    return tokens[column].take(index).to_numpy(dtype=object)
+
+
+def _member(words: np.ndarray, vocabulary: frozenset[str]) -> np.ndarray:
+    return np.fromiter((w in vocabulary for w in words), dtype=bool, count=len(words))
+
+
+def _in_list(first: np.ndarray, last: np.ndarray, accepted: np.ndarray,
+             joined_left: np.ndarray, joined_right: np.ndarray) -> np.ndarray:
+    """Whether each match is joined (و ، یا) to an accepted neighbouring match."""
+    ends = set(last[accepted].tolist())
+    starts = set(first[accepted].tolist())
+    left = joined_left & np.fromiter(((f - 1) in ends for f in first.tolist()), dtype=bool,
+                                     count=len(first))
+    right = joined_right & np.fromiter(((e + 1) in starts for e in last.tolist()), dtype=bool,
+                                       count=len(last))
+    return left | right
+
+
+_LEVELS = {"place": ["code", "place", "place_fa", "place_kind"],
+           "country": ["country_code", "country"],
+           "region": ["region_code", "region"]}
+
+
+def place_counts(
+    places: pd.DataFrame, level: str = "place", *, include_org_names: bool = False
+) -> pd.DataFrame:
+    """Mentions per place, or rolled up to country or region; largest first."""
+    if level not in _LEVELS:
+        raise ValueError(f"level must be one of {', '.join(_LEVELS)}, not {level!r}")
+    missing = [c for c in _LEVELS[level] if c not in places.columns]
+    if missing:
+        raise KeyError(f"places lacks column(s) {missing}: pass the table find_places() returns.")
+    if not include_org_names and "in_org_name" in places.columns:
+        places = places[~places["in_org_name"].astype(bool)]
+    keys = _LEVELS[level]
+    counted = places.dropna(subset=[keys[0]])
+    table = (counted.groupby(keys, dropna=False, sort=False).size().rename("mentions")
+             .reset_index())
+    if level == "country":
+        table = table.merge(_labels(places, "country_code"), on="country_code", how="left")
+    elif level == "region":
+        table = table.merge(_labels(places, "region_code"), on="region_code", how="left")
+    name = keys[1]
+    return (table.sort_values(["mentions", name], ascending=[False, True], kind="stable")
+            .reset_index(drop=True))
+
+
+def _labels(places: pd.DataFrame, code_column: str) -> pd.DataFrame:
+    """Persian labels for the country or region codes in ``places``."""
+    codes = _gazetteer(None).codes
+    wanted = places[code_column].dropna().unique()
+    labels = codes.reindex(wanted)["place_fa"].rename(code_column.replace("_code", "_fa"))
+    return labels.rename_axis(code_column).reset_index()

@@ -1,0 +1,106 @@
+"""The command line: help, tables and figures written, clear exit codes for bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from helpers.__main__ import main
+
+try:
+    import pyarrow  # noqa: F401
+
+    HAVE_ARROW = True
+except ImportError:
+    HAVE_ARROW = False
+
+
+def test_help_explains_and_exits_zero(capsys):
+    assert main(["analyze", "--help"]) == 0
+    text = capsys.readouterr().out
+    for words in ("--out", "--workers", "--encoding", "--no-figures", "--quiet", "examples:",
+                  "exit status", "cp1256"):
+        assert words in text
+    assert main(["--help"]) == 0
+
+
+def test_analyze_seed_writes_tables_and_figures(tmp_path, seed_path, capsys):
+    out = tmp_path / "out"
+    assert main(["analyze", str(seed_path), "--out", str(out), "--quiet"]) == 0
+    assert capsys.readouterr().out == ""  # --quiet
+    for name in ("documents", "places", "threats", "themes", "theme_counts", "failures"):
+        assert (out / f"{name}.csv").is_file()
+        assert (out / f"{name}.parquet").is_file() == HAVE_ARROW
+    places = pd.read_csv(out / "places.csv")
+    assert len(places) > 0 and places["doc_id"].eq(seed_path.stem).all()
+    if HAVE_ARROW:
+        assert len(pd.read_parquet(out / "places.parquet")) == len(places)
+    assert (out / "figures" / "themes.png").stat().st_size > 1000
+    assert (out / "figures" / "places.png").stat().st_size > 1000
+
+
+def test_no_figures_and_summary(tmp_path, seed_path, capsys):
+    out = tmp_path / "out"
+    assert main(["analyze", str(seed_path), "--out", str(out), "--no-figures"]) == 0
+    assert "Analysed 1 of 1 text" in capsys.readouterr().out
+    assert not (out / "figures").exists()
+
+
+def test_bad_path_exits_two_with_message(tmp_path, capsys):
+    code = main(["analyze", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "out")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "nope.txt" in err and "could be analysed" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_usage_errors_exit_two(tmp_path, seed_path, capsys):
+    assert main(["analyze", str(seed_path)]) == 2  # --out missing
+    assert "--out" in capsys.readouterr().err
+    assert main([]) == 2
+    assert main(["analyze", str(seed_path), "--out", str(tmp_path), "--encoding", "nope"]) == 2
+    assert "unknown encoding" in capsys.readouterr().err
+    assert main(["analyze", str(seed_path), "--out", str(tmp_path), "--workers", "0"]) == 2
+
+
+def test_mixed_good_and_bad_exits_one_and_names_the_bad(tmp_path, seed_path, capsys):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    code = main(["analyze", str(folder), str(tmp_path / "missing.txt"), "--out", str(out),
+                 "--no-figures"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "empty.txt" in err and "missing.txt" in err and "2 text(s) failed" in err
+    failures = pd.read_csv(out / "failures.csv")
+    assert len(failures) == 2
+    assert pd.read_csv(out / "documents.csv")["doc_id"].tolist() == ["good"]
+
+
+@pytest.mark.slow
+def test_python_dash_m_runs(tmp_path, seed_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "helpers", "analyze", str(seed_path), "--out", str(tmp_path),
+         "--no-figures", "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "threats.csv").is_file()
+
+
+def test_broken_package_data_exits_two_with_the_reason(monkeypatch, tmp_path, seed_path, capsys):
+    from helpers import corpus
+    from helpers.lexicons import LexiconError
+
+    def broken(doc):
+        raise LexiconError("gazetteer.csv line 3: duplicated form")
+
+    monkeypatch.setattr(corpus, "_analysers", lambda: {"places": broken})
+    assert main(["analyze", str(seed_path), "--out", str(tmp_path / "out")]) == 2
+    assert "duplicated form" in capsys.readouterr().err

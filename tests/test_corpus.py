@@ -1,0 +1,188 @@
+"""Corpus analysis: every input accounted for, doc_id on every table, same tables in parallel."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import helpers
+from helpers import corpus
+
+# A second, different Persian text (written for these tests): a short statement that names
+# places and threats, with a title line and a date line like the seed.
+SECOND_TEXT = """\
+بیانیه مشترک درباره امنیت منطقه
+۱۲ مه ۲۰۲۲
+
+وزیران خارجه ایران، عراق و ترکیه امروز در بغداد دیدار کردند و درباره تهدید تروریسم و
+بازماندگان داعش در سوریه و عراق گفت‌وگو کردند.
+
+آنان گفتند که گروه‌های تروریستی هنوز امنیت مرزها را تهدید می‌کنند و بازگشت آوارگان به خانه‌هایشان
+و بازسازی مناطق آزادشده باید ادامه یابد. نشست بعدی در تهران برگزار خواهد شد.
+"""
+
+# Windows-1256 has no Persian yeh, keheh or digits: legacy files use Arabic letters, Latin digits.
+_LEGACY = str.maketrans({"\u06cc": "\u064a", "\u06a9": "\u0643",
+                         **{chr(0x06F0 + i): str(i) for i in range(10)}})
+
+MENTION_TABLES = ("places", "threats", "themes", "theme_counts")
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory, seed_path) -> Path:
+    """A folder with two good texts and three bad ones (empty, binary, cp1256)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    shutil.copy(seed_path, folder / "a_seed.txt")
+    (folder / "b_second.txt").write_text(SECOND_TEXT, encoding="utf-8")
+    (folder / "c_empty.txt").write_bytes(b"")
+    (folder / "d_binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "e_legacy.txt").write_bytes(SECOND_TEXT.translate(_LEGACY).encode("cp1256"))
+    (folder / "notes.md").write_text("not a .txt file: ignored when the folder is expanded")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def inputs(corpus_dir) -> list[Path]:
+    return [corpus_dir, corpus_dir / "missing.txt"]
+
+
+@pytest.fixture(scope="module")
+def serial(inputs) -> corpus.CorpusResult:
+    return helpers.analyze_corpus(inputs, workers=1, progress=False)
+
+
+def test_every_input_is_a_document_or_a_failure(serial):
+    assert serial.inputs == 6  # five .txt in the folder + one missing path
+    assert len(serial.documents) + len(serial.failures) == serial.inputs
+    assert serial.documents["doc_id"].tolist() == ["a_seed", "b_second"]
+    assert serial.failures["doc_id"].tolist() == ["c_empty", "d_binary", "e_legacy", "missing"]
+    assert set(serial.failures.columns) >= {"path", "reason", "stage", "error"}
+
+
+def test_failure_reasons_say_what_is_wrong(serial):
+    reasons = dict(zip(serial.failures["doc_id"], serial.failures["reason"]))
+    assert "empty" in reasons["c_empty"]
+    assert "binary" in reasons["d_binary"]
+    assert "cp1256" in reasons["e_legacy"]  # the advice names the legacy encoding
+    errors = dict(zip(serial.failures["doc_id"], serial.failures["error"]))
+    assert errors["missing"] == "FileNotFoundError"
+    assert serial.failures["path"].str.endswith("missing.txt").iloc[-1]
+
+
+def test_tables_have_doc_id_first(serial):
+    for name in ("documents", *MENTION_TABLES):
+        table = serial[name]
+        assert table.columns[0] == "doc_id", name
+        assert set(table["doc_id"]) <= {"a_seed", "b_second"}
+    assert set(serial.places["doc_id"]) == {"a_seed", "b_second"}
+    assert set(serial.theme_counts["doc_id"]) == {"a_seed", "b_second"}
+
+
+def test_tables_match_single_document_results(serial, corpus_dir):
+    for doc_id in serial.documents["doc_id"]:
+        single = helpers.analyze_document(corpus_dir / f"{doc_id}.txt")
+        for name in ("documents", *MENTION_TABLES):
+            part = serial[name][serial[name]["doc_id"] == doc_id].reset_index(drop=True)
+            pd.testing.assert_frame_equal(part, single[name], check_dtype=False, obj=name)
+
+
+def test_single_document_matches_the_finders(seed_path):
+    doc = helpers.load_document(seed_path)
+    tables = helpers.analyze_document(doc)
+    assert not any(isinstance(t, helpers.Document) for t in tables.values())
+    places = helpers.find_places(doc).reset_index(drop=True)
+    assert tables["places"]["start"].tolist() == places["start"].tolist()
+    assert len(tables["places"]) > 0 and len(tables["threats"]) > 0 and len(tables["themes"]) > 0
+    assert tables["documents"].loc[0, "title"] == doc.title
+    renamed = helpers.analyze_document(doc, doc_id="other")
+    assert set(renamed["themes"]["doc_id"]) == {"other"} and doc.doc_id == seed_path.stem
+
+
+def test_legacy_encoding_is_read_when_named(corpus_dir, serial):
+    result = helpers.analyze_corpus(corpus_dir / "e_legacy.txt", encoding="cp1256",
+                                    progress=False)
+    assert result.failures.empty
+    assert result.documents.loc[0, "encoding"] == "cp1256"
+    second = serial.places[serial.places["doc_id"] == "b_second"]
+    columns = ["start", "end", "place"]
+    assert result.places[columns].values.tolist() == second[columns].values.tolist()
+
+
+def test_two_processes_give_the_same_tables(inputs, serial):
+    parallel = helpers.analyze_corpus(inputs, workers=2, progress=False)
+    for name, table in serial.tables().items():
+        pd.testing.assert_frame_equal(parallel[name], table, obj=name)
+
+
+def test_folders_and_patterns_expand_and_empty_ones_are_reported(tmp_path, corpus_dir):
+    expanded = [Path(p).name for p, _ in corpus.expand_paths(corpus_dir)]
+    assert expanded == sorted(expanded) and "notes.md" not in expanded
+    pattern = [Path(p).name for p, _ in corpus.expand_paths(str(corpus_dir / "[ab]_*.txt"))]
+    assert pattern == ["a_seed.txt", "b_second.txt"]
+    assert corpus.expand_paths(str(tmp_path / "*.none"))[0][1].startswith("No file matches")
+    empty = tmp_path / "nothing_here"
+    empty.mkdir()
+    result = helpers.analyze_corpus([empty], progress=False)
+    assert result.documents.empty and len(result.failures) == 1
+    assert "no .txt" in result.failures.loc[0, "reason"]
+
+
+def test_same_file_names_in_two_folders_get_distinct_ids(tmp_path, seed_path):
+    for sub in ("x", "y"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(seed_path, tmp_path / sub / "same.txt")
+    result = helpers.analyze_corpus([tmp_path / "x", tmp_path / "y"], progress=False)
+    assert result.documents["doc_id"].tolist() == ["same", "same~2"]
+
+
+def test_an_analysis_that_breaks_is_reported_not_raised(monkeypatch, corpus_dir):
+    def broken(doc):
+        raise RuntimeError("gazetteer exploded")
+
+    monkeypatch.setattr(corpus, "_analysers", lambda: {"places": broken})
+    result = helpers.analyze_corpus(corpus_dir / "b_second.txt", progress=False)
+    assert result.documents.empty
+    assert result.failures.loc[0, "stage"] == "analyse"
+    assert "gazetteer exploded" in result.failures.loc[0, "reason"]
+    with pytest.raises(RuntimeError):
+        helpers.analyze_corpus(corpus_dir / "b_second.txt", progress=False, errors="raise")
+
+
+def test_bad_arguments_say_what_to_do(corpus_dir):
+    with pytest.raises(corpus.CorpusError, match="No paths"):
+        helpers.analyze_corpus([], progress=False)
+    with pytest.raises(corpus.CorpusError, match="workers"):
+        helpers.analyze_corpus(corpus_dir, workers=0, progress=False)
+    with pytest.raises(corpus.CorpusError, match="errors"):
+        helpers.analyze_corpus(corpus_dir, errors="ignore", progress=False)
+
+
+def test_result_object(serial):
+    assert list(serial.tables()) == list(corpus.TABLES)
+    assert "2 documents, 4 failures" in repr(serial)
+    with pytest.raises(KeyError, match="tables are"):
+        serial["nope"]
+
+
+def test_gathering_in_batches_and_out_of_order_keeps_input_order(monkeypatch, serial, inputs):
+    monkeypatch.setattr(corpus, "_COMPACT_EVERY", 1)
+    outcomes = [corpus._run_task(task) for task in corpus._tasks(inputs, None)]
+    shuffled = list(reversed(outcomes))
+    assert shuffled != outcomes
+    gathered = corpus._gather(shuffled, len(outcomes))
+    for name, table in serial.tables().items():
+        pd.testing.assert_frame_equal(gathered[name], table, obj=name)
+
+
+def test_broken_package_data_stops_the_run_at_once(monkeypatch, corpus_dir):
+    from helpers.lexicons import LexiconError
+
+    def broken(doc):
+        raise LexiconError("gazetteer.csv line 3: duplicated form")
+
+    monkeypatch.setattr(corpus, "_analysers", lambda: {"places": broken})
+    with pytest.raises(LexiconError, match="duplicated"):
+        helpers.analyze_corpus(corpus_dir, progress=False)
