@@ -146,12 +146,13 @@ def _theme_chart(result, ax) -> bool:
 
 def _places_chart(result, ax) -> bool:
     """The 15 places mentioned most over all texts (places.place_counts, figures.bar_counts)."""
+    from helpers.corpus import plain
     from helpers.figures import bar_counts
     from helpers.places import place_counts
 
     if result.places.empty:
         return False
-    counts = place_counts(result.places)
+    counts = place_counts(plain(result.places))
     if counts.empty:
         return False
     bar_counts(counts, label="place_fa", value="mentions", gloss="place", ax=ax, top=15,

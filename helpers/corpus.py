@@ -57,7 +57,12 @@ class CorpusError(ValueError):
 
 @dataclass
 class CorpusResult:
-    """The tables of a corpus run: documents, places, threats, themes, theme_counts, failures."""
+    """The tables of a corpus run: documents, places, threats, themes, theme_counts, failures.
+
+    Each table is the per-document table with a ``doc_id`` column, rows in input order; columns
+    of repeated labels (``CATEGORY_COLUMNS``: ids, codes, theme and place names) are pandas
+    categories, so a large corpus's tables stay small.
+    """
 
     documents: pd.DataFrame
     places: pd.DataFrame
@@ -234,7 +239,7 @@ def _tasks(paths: Any, encoding: str | None) -> list[_Task]:
 # ----------------------------------------------------------------------------- gathering
 
 
-_COMPACT_EVERY = 256  # documents' small tables are concatenated in batches of this many
+_COMPACT_EVERY = 64  # documents' small tables are concatenated in batches of this many
 
 
 class _Collector:
@@ -259,8 +264,8 @@ class _Collector:
         items = self.pending[name]
         if items:
             order = np.repeat([i for i, _ in items], [len(t) for _, t in items])
-            self.chunks[name].append(
-                (order, pd.concat([t for _, t in items], ignore_index=True)))
+            chunk = pd.concat([t for _, t in items], ignore_index=True)
+            self.chunks[name].append((order, _as_categories(chunk)))
             self.pending[name] = []
 
     def table(self, name: str) -> pd.DataFrame:
@@ -272,11 +277,49 @@ class _Collector:
                 return self.templates[name]
             return pd.DataFrame(columns=DOCUMENT_COLUMNS if name == "documents" else ["doc_id"])
         order = np.concatenate([o for o, _ in chunks])
-        table = pd.concat([t for _, t in chunks], ignore_index=True) if len(chunks) > 1 \
-            else chunks[0][1]
+        table = _concat_categories([t for _, t in chunks])
         if (np.diff(order) < 0).any():  # results came back out of order (Dask)
             table = table.iloc[np.argsort(order, kind="stable")]
         return table.reset_index(drop=True)
+
+
+# Columns that repeat a few values over many rows (labels, codes, ids): stored as pandas
+# categories in corpus tables, which cuts their memory several-fold. Any other column is kept.
+CATEGORY_COLUMNS = frozenset({
+    "doc_id", "part", "form", "pattern", "kind", "key",
+    "theme", "subtheme", "label_fa", "label_en", "theme_fa", "theme_en",
+    "place", "place_fa", "code", "place_kind", "country", "country_code", "region",
+    "region_code", "threat", "threat_fa", "category", "category_label", "category_fa",
+    "category_en",
+})
+
+
+def _as_categories(table: pd.DataFrame) -> pd.DataFrame:
+    for column in table.columns:
+        if column in CATEGORY_COLUMNS and not isinstance(table[column].dtype, pd.CategoricalDtype):
+            values = table[column]
+            if values.map(lambda v: isinstance(v, str) or v is None, na_action="ignore").all():
+                table[column] = values.astype("category")
+    return table
+
+
+def _concat_categories(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate chunks, first giving each category column the union of the categories."""
+    if len(frames) == 1:
+        return frames[0]
+    for column in frames[0].columns:
+        if all(isinstance(f[column].dtype, pd.CategoricalDtype) for f in frames):
+            union = pd.api.types.union_categoricals([f[column] for f in frames],
+                                                    sort_categories=True).categories
+            for frame in frames:
+                frame[column] = frame[column].cat.set_categories(union)
+    return pd.concat(frames, ignore_index=True)
+
+
+def plain(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a corpus table with category columns turned back into ordinary values."""
+    labels = table.select_dtypes("category").columns
+    return table.astype({c: table[c].cat.categories.dtype for c in labels})
 
 
 def _gather(outcomes: Iterable[tuple[int, dict | None, dict | None]], inputs: int) -> CorpusResult:
@@ -297,7 +340,11 @@ def _gather(outcomes: Iterable[tuple[int, dict | None, dict | None]], inputs: in
 def _progress(iterable: Iterable, total: int, progress: bool, desc: str) -> Iterator:
     if not progress or os.environ.get("CI"):
         return iter(iterable)
-    from tqdm.auto import tqdm
+    try:  # a widget bar in Jupyter when ipywidgets is installed, else a text bar
+        import ipywidgets  # noqa: F401
+        from tqdm.auto import tqdm
+    except ImportError:
+        from tqdm import tqdm
 
     return iter(tqdm(iterable, total=total, desc=desc, unit="text", file=sys.stderr))
 
@@ -363,7 +410,7 @@ def corpus_theme_totals(theme_counts: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=[*keys, "count", "words", "per_1000"])
     docs = theme_counts.drop_duplicates("doc_id")
     words = int(docs["words"].sum()) if "words" in docs.columns else 0
-    table = theme_counts.groupby(keys, sort=False)["count"].sum().reset_index()
+    table = plain(theme_counts).groupby(keys, sort=False)["count"].sum().reset_index()
     table["words"] = words
     table["per_1000"] = (1000 * table["count"] / words).round(3) if words else 0.0
     return table
@@ -377,8 +424,8 @@ def compare_themes(theme_counts: pd.DataFrame, value: str = "per_1000") -> pd.Da
         if column not in theme_counts.columns:
             raise KeyError(f"theme_counts lacks {column!r}: pass CorpusResult.theme_counts.")
     rows = [c for c in ("label_fa", "label_en") if c in theme_counts.columns]
-    table = theme_counts.pivot_table(index=rows, columns="doc_id", values=value, aggfunc="sum",
-                                     fill_value=0, sort=False)
+    table = plain(theme_counts).pivot_table(index=rows, columns="doc_id", values=value,
+                                            aggfunc="sum", fill_value=0, sort=False)
     table.columns.name = "doc_id"
     return table
 
@@ -390,7 +437,7 @@ def compare_places(places: pd.DataFrame, top: int | None = 15) -> pd.DataFrame:
     if places.empty:
         return pd.DataFrame(columns=["total"])
     per_doc = []
-    for doc_id, mentions in places.groupby("doc_id", sort=False):
+    for doc_id, mentions in plain(places).groupby("doc_id", sort=False):
         counts = place_counts(mentions)
         counts["doc_id"] = doc_id
         per_doc.append(counts)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
-import operator
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -86,8 +85,7 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.[»\")\]]*$")
 # Run on text translated with SCAN_TABLE. Invisible controls and stray marks are no tokens.
 _NOT_TOKEN = rf"\s{ZWNJ}{BIDI_CONTROLS}\u200b{DIACRITICS}{EZAFE_HAMZA}"
 TOKEN_PATTERN = re.compile(rf"(?P<word>{WORD})|(?P<punct>[^\w{_NOT_TOKEN}])")
-# The same as (gap, word, mark) groups, so findall gives every length without Match objects.
-_SCAN_PATTERN = re.compile(rf"([{_NOT_TOKEN}]*)(?:({WORD})|([^\w{_NOT_TOKEN}]))")
+_TOKEN_SPLIT = re.compile(rf"({WORD}|[^\w{_NOT_TOKEN}])")
 
 
 def decode(data: bytes, *, encoding: str | None = None, name: str = "<bytes>") -> tuple[str, str]:
@@ -107,10 +105,10 @@ def decode(data: bytes, *, encoding: str | None = None, name: str = "<bytes>") -
                 break
         else:
             encoding = "utf-8"
-            if b"\x00" in data:
+            if b"\x00" in data or _looks_binary(data):
                 raise TextLoadError(
-                    f"{name} contains NUL bytes and has no byte-order mark: it looks binary "
-                    "(or UTF-16 without a BOM). Pass a text file, or encoding='utf-16-le'."
+                    f"{name} looks binary (NUL or control bytes, no byte-order mark). Pass a "
+                    "text file; if it is UTF-16 without a BOM, pass encoding='utf-16-le'."
                 )
     try:
         text = data.decode(encoding)
@@ -126,6 +124,15 @@ def decode(data: bytes, *, encoding: str | None = None, name: str = "<bytes>") -
     if not text.strip():
         raise TextLoadError(f"{name} holds only whitespace: there is no text to load.")
     return text, encoding
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c")
+
+
+def _looks_binary(data: bytes) -> bool:
+    """More than 1 in 20 of the first 8 KB are control bytes: no text file looks like that."""
+    head = data[:8192]
+    return len(head) - len(head.translate(None, _CONTROL_BYTES)) > len(head) / 20
 
 
 def _looks_like_path(source: str) -> bool:
@@ -286,14 +293,15 @@ class Document:
     def _scan(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
         """One pass over the whole text: start, end, is-word and folded text of every token."""
         folded = fast_translate(self.raw, SCAN_TABLE)
-        found = _SCAN_PATTERN.findall(folded)  # (gap, word, mark): no Match objects, positions
-        n = len(found)
-        gaps = np.fromiter(map(len, map(itemgetter(0), found)), dtype=np.int64, count=n)
-        words = np.fromiter(map(len, map(itemgetter(1), found)), dtype=np.int64, count=n)
-        texts = list(map(operator.add, map(itemgetter(1), found), map(itemgetter(2), found)))
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-        ends = np.cumsum(gaps + lengths)
-        return ends - lengths, ends, words > 0, texts
+        # split() gives [gap, token, gap, token, ..., gap]: every length, no Match objects.
+        pieces = _TOKEN_SPLIT.split(folded)
+        texts = pieces[1::2]
+        ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))[1::2]
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        # In SCAN_TABLE text \w is exactly str.isalnum, so a token is a word iff it starts with one.
+        first = map(itemgetter(0), texts)
+        words = np.fromiter(map(str.isalnum, first), dtype=bool, count=len(texts))
+        return ends - lengths, ends, words, texts
 
     @cached_property
     def _words(self) -> list[tuple[int, str]]:
@@ -332,16 +340,19 @@ def tokenize(doc: Document) -> pd.DataFrame:
     part_code = part_code[keep]
     raw = doc.raw
     if fast_translate(raw, SCAN_TABLE) is raw:  # nothing folded: the scanned texts are raw
-        surface = [t for t, k in zip(all_texts, keep.tolist()) if k]
+        surface = list(compress(all_texts, keep.tolist()))
     else:
         surface = [raw[s:e] for s, e in zip(start.tolist(), end.tolist())]
+    # Each distinct word is normalised and folded once; columns are built by index (take).
+    index = {word: i for i, word in enumerate(dict.fromkeys(surface))}
+    codes = np.fromiter(map(index.__getitem__, surface), dtype=np.int64, count=len(surface))
+    distinct = list(index)
     if doc.skip_rules or doc.overrides:
         options = {"skip_rules": doc.skip_rules, "overrides": doc.overrides}
-        norm_of = {w: normalize(w, **options).strip() for w in set(surface)}
+        norms = [normalize(w, **options).strip() for w in distinct]
     else:
-        norm_of = {w: normalize_word(w) for w in set(surface)}
-    fold_of = {n: lemma(n) for n in set(norm_of.values())}
-    norm = [norm_of[w] for w in surface]
+        norms = list(map(normalize_word, distinct))
+    folds = list(map(lemma, norms))
     outside_body = part_code != TOKENIZED_PARTS.index("body")
     paragraph = np.searchsorted(doc.paragraphs["start"].to_numpy(), start, side="right") - 1
     sentence = np.searchsorted(doc.sentences["start"].to_numpy(), start, side="right") - 1
@@ -349,9 +360,9 @@ def tokenize(doc: Document) -> pd.DataFrame:
         {
             "start": start,
             "end": end,
-            "surface": surface,
-            "norm": norm,
-            "fold": [fold_of[n] for n in norm],
+            "surface": _string_column(distinct, codes),
+            "norm": _string_column(norms, codes),
+            "fold": _string_column(folds, codes),
             "kind": pd.Categorical.from_codes(
                 np.where(is_word, 0, 1).astype(np.int8), dtype=_KIND_DTYPE, validate=False
             ),
@@ -363,6 +374,12 @@ def tokenize(doc: Document) -> pd.DataFrame:
     )
     table.index.name = "token"
     return table
+
+
+def _string_column(distinct: list[str], codes: np.ndarray):
+    """A column of strings ``distinct[codes]``, in pandas' default string dtype."""
+    values = pd.Series(distinct, dtype="str" if not distinct else None).array
+    return values.take(codes)
 
 
 _KIND_DTYPE = pd.CategoricalDtype(["word", "punct"])

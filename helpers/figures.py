@@ -221,6 +221,9 @@ def setup_figures(font: str | Path | None = None, *, size: str = "notebook") -> 
         "pdf.fonttype": 42,
         "ps.fonttype": 42,
         "figure.constrained_layout.use": True,
+        # Arabic-script glyphs can ink past their advance width at a line's start (its right
+        # edge), which the layout does not measure; a wider pad keeps them off the figure edge.
+        "figure.constrained_layout.w_pad": 0.12,
     })
     return family
 

@@ -167,6 +167,13 @@ def test_binary_file(tmp_path: Path) -> None:
         load_document(path)
 
 
+def test_binary_file_without_nul_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "blob.bin"
+    path.write_bytes(bytes(range(1, 32)) * 20 + b"\xff\xfe\x80")
+    with pytest.raises(TextLoadError, match="binary"):
+        load_document(path)
+
+
 def test_undecodable_utf8_mentions_cp1256(tmp_path: Path) -> None:
     path = tmp_path / "legacy.txt"
     # Windows-1256 has no Persian yeh: legacy files use the Arabic ي, which normalize() folds.

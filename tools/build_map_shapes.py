@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import shapefile
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# tools/ is on the import path when this script runs, so its sibling imports directly.
 from build_gazetteer import NE_MEMBER, NE_STEM, NE_WHEEL, REPO, fetch
 
 
