@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 import helpers
-from helpers.normalize import FOLD_TABLE
+from helpers.normalization import FOLD_TABLE
 
 REPO = Path(__file__).resolve().parent.parent
 

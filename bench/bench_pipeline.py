@@ -76,7 +76,7 @@ def _rss_mb() -> float:
 def measure(kind: str, folder: Path, workers: int) -> dict:
     """Run one measurement in this process (called in a fresh subprocess)."""
     import helpers
-    from helpers.normalize import FOLD_TABLE
+    from helpers.normalization import FOLD_TABLE
 
     files = sorted(folder.glob("*.txt"))
     nbytes = sum(f.stat().st_size for f in files)

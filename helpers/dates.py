@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from helpers.normalize import fold_digits
+from helpers.normalization import fold_digits
 
 GREGORIAN_MONTHS = {
     "ژانویه": 1, "ژانویهٔ": 1, "ژانویۀ": 1,

@@ -25,7 +25,7 @@ import pandas as pd
 from helpers._paths import _REPO_ROOT as REPO_ROOT
 from helpers.dates import find_dates
 from helpers.morphology import lemma
-from helpers.normalize import (
+from helpers.normalization import (
     BIDI_CONTROLS,
     DIACRITICS,
     EZAFE_HAMZA,
@@ -150,7 +150,7 @@ def load_document(
     """Load a Persian text from a path (or from a string holding the text itself).
 
     ``skip_rules`` and ``overrides`` change how the text is normalised (see
-    ``helpers.normalize.normalize_text``); ``raw`` is never changed.
+    ``helpers.normalization.normalize_text``); ``raw`` is never changed.
     """
     options = {"skip_rules": frozenset(skip_rules), "overrides": dict(overrides or {}) or None}
     if isinstance(source, bytes):

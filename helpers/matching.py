@@ -18,7 +18,7 @@ from functools import lru_cache
 import pandas as pd
 
 from helpers.morphology import lemma
-from helpers.normalize import EZAFE_HAMZA, ZWNJ, normalize_word
+from helpers.normalization import EZAFE_HAMZA, ZWNJ, normalize_word
 
 MATCH_COLUMNS = ["first_token", "end_token", "start", "end", "surface", "key", "pattern", "form"]
 

@@ -30,7 +30,7 @@ import pandas as pd
 from helpers._paths import data_dir
 from helpers.lexicons import LexiconError, duplicates, read_table
 from helpers.matching import PatternError, PhraseMatcher
-from helpers.normalize import normalize_word
+from helpers.normalization import normalize_word
 
 GAZETTEER_COLUMNS = ["form", "place", "code", "kind", "place_kind", "parent", "lat", "lon",
                      "context", "source"]

@@ -17,7 +17,7 @@ import pandas as pd
 from helpers._paths import data_dir
 from helpers.lexicons import LexiconError, duplicates, read_yaml
 from helpers.matching import PatternError, PhraseMatcher
-from helpers.normalize import normalize_word
+from helpers.normalization import normalize_word
 
 THREAT_COLUMNS = ["doc_id", "start", "end", "surface", "threat", "code", "category",
                   "category_label", "paragraph", "sentence", "part"]

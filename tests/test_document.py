@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import helpers
 from helpers.document import Document, TextLoadError, decode, load_document
-from helpers.normalize import ZWNJ, normalize
+from helpers.normalization import ZWNJ, normalize
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "data" / "raw" / "000_46bb7b90614e0375.txt"

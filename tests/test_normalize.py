@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.normalize import (
+from helpers.normalization import (
     RULES,
     ZWNJ,
     fold_digits,

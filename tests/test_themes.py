@@ -12,7 +12,7 @@ import pytest
 import helpers
 from helpers import themes as th
 from helpers.lexicons import LexiconError
-from helpers.normalize import normalize_word
+from helpers.normalization import normalize_word
 
 matplotlib.use("Agg")
 

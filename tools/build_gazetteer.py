@@ -33,7 +33,7 @@ import shapefile
 import yaml
 from babel import Locale
 
-from helpers.normalize import normalize_word
+from helpers.normalization import normalize_word
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,6 @@ punctuation). The normalised text is built from those edits, so any span in it m
 from __future__ import annotations
 
 import re
-import sys
-import types
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -219,7 +217,7 @@ def _check_skip(skip_rules) -> frozenset[str]:
     if unknown:
         raise ValueError(
             f"Unknown normalisation rule(s) {unknown}; skip_rules takes names from "
-            f"helpers.normalize.RULES: {', '.join(RULES)} (or a zwnj_<rule> from the audit)."
+            f"helpers.normalization.RULES: {', '.join(RULES)} (or a zwnj_<rule> from the audit)."
         )
     return skip
 
@@ -514,17 +512,3 @@ def fold_digits(text: str) -> str:
     return text.translate(
         str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, "0123456789" * 2)
     )
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as ``normalize``.
-
-    ``helpers.normalize`` is both this module and the exported function: once the module is
-    imported, Python binds the package attribute to the module, so calling it must still work.
-    """
-
-    def __call__(self, text: str, **options) -> str:
-        return normalize(text, **options)
-
-
-sys.modules[__name__].__class__ = _CallableModule
