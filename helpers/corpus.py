@@ -127,9 +127,13 @@ def _theme_counts(themes: pd.DataFrame, doc: Document) -> pd.DataFrame:
 def _with_doc_id(table: pd.DataFrame, doc_id: str) -> pd.DataFrame:
     table.attrs = {}  # attrs (e.g. the theme dictionary) would also travel with every result
     table = table.reset_index(drop=True)
+    ids = pd.Series([doc_id] * len(table), dtype=object)
+    if table.columns[:1].tolist() == ["doc_id"]:
+        table["doc_id"] = ids  # replacing it in place is much cheaper than drop and insert
+        return table
     if "doc_id" in table.columns:
         table = table.drop(columns="doc_id")
-    table.insert(0, "doc_id", pd.Series([doc_id] * len(table), dtype=object))
+    table.insert(0, "doc_id", ids)
     return table
 
 
@@ -156,7 +160,7 @@ def analyze_document(
     meta = doc.metadata()
     meta["doc_id"] = doc_id
     meta["path"] = str(doc.path) if doc.path is not None else None
-    tables = {"documents": pd.DataFrame([meta]).reindex(columns=DOCUMENT_COLUMNS)}
+    tables = {"documents": pd.DataFrame({c: [meta.get(c)] for c in DOCUMENT_COLUMNS})}
     for name, table in found.items():
         tables[name] = _with_doc_id(table, doc_id)
     return tables
@@ -298,7 +302,9 @@ def _as_categories(table: pd.DataFrame) -> pd.DataFrame:
     for column in table.columns:
         if column in CATEGORY_COLUMNS and not isinstance(table[column].dtype, pd.CategoricalDtype):
             values = table[column]
-            if values.map(lambda v: isinstance(v, str) or v is None, na_action="ignore").all():
+            # Only text (and missing values) becomes a category: infer_dtype checks in C.
+            kind = pd.api.types.infer_dtype(values, skipna=True)
+            if kind in ("string", "empty") or values.isna().all():
                 table[column] = values.astype("category")
     return table
 

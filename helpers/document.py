@@ -290,9 +290,14 @@ class Document:
         return Normalized(self.raw, edits, skip_rules=self.skip_rules)
 
     @cached_property
+    def _folded(self) -> str:
+        """``raw`` translated with SCAN_TABLE (``raw`` itself when nothing is folded)."""
+        return fast_translate(self.raw, SCAN_TABLE)
+
+    @cached_property
     def _scan(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
         """One pass over the whole text: start, end, is-word and folded text of every token."""
-        folded = fast_translate(self.raw, SCAN_TABLE)
+        folded = self._folded
         # split() gives [gap, token, gap, token, ..., gap]: every length, no Match objects.
         pieces = _TOKEN_SPLIT.split(folded)
         texts = pieces[1::2]
@@ -339,7 +344,7 @@ def tokenize(doc: Document) -> pd.DataFrame:
     start, end, is_word = all_starts[keep], all_ends[keep], all_words[keep]
     part_code = part_code[keep]
     raw = doc.raw
-    if fast_translate(raw, SCAN_TABLE) is raw:  # nothing folded: the scanned texts are raw
+    if doc._folded is raw:  # nothing folded: the scanned texts are raw
         surface = list(compress(all_texts, keep.tolist()))
     else:
         surface = [raw[s:e] for s, e in zip(start.tolist(), end.tolist())]

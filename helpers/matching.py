@@ -11,7 +11,7 @@ once however many phrases there are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -130,9 +130,8 @@ class PhraseMatcher:
                 self._rank_cache[key] = rank
             return rank
 
-    def find(self, tokens: pd.DataFrame, raw: str | None = None) -> pd.DataFrame:
-        """One row per match: token range, raw span, surface, key, pattern and matched form."""
-        norms = tokens["norm"].tolist()
+    def _starters(self, norms: list[str]) -> dict[str, tuple[tuple[int, Phrase, int], ...]]:
+        """The candidates of each distinct token that can start a phrase."""
         candidates = {}
         cache = self._candidate_cache
         for norm in set(norms):
@@ -141,42 +140,106 @@ class PhraseMatcher:
                 found = self._candidates(norm)
             if found:
                 candidates[norm] = found
+        return candidates
+
+    def matches(self, norms: list[str]) -> list[tuple[int, int, Phrase, int]]:
+        """Leftmost-longest matches in a list of token norms: (first, end, phrase, form rank)."""
+        candidates = self._starters(norms)
         if not candidates:
-            return _empty_matches()
-        starts = tokens["start"].tolist()
-        ends = tokens["end"].tolist()
+            return []
         rank_at = self._rank_at
-        rows = []
-        n_tokens = len(norms)
-        i = 0
-        while i < n_tokens:
-            found = candidates.get(norms[i])
+        out = []
+        free = 0  # where the next match may start
+        for i in [i for i, norm in enumerate(norms) if norm in candidates]:
+            if i >= free:
+                hit = _longest_at(norms, i, candidates[norms[i]], rank_at)
+                if hit is not None:
+                    out.append((i, *hit))
+                    free = hit[0]
+        return out
+
+    def find(self, tokens: pd.DataFrame, raw: str | None = None) -> pd.DataFrame:
+        """One row per match: token range, raw span, surface, key, pattern and matched form."""
+        return matches_table(self.matches(tokens["norm"].tolist()), tokens, raw)
+
+
+def matches_table(
+    found: list[tuple[int, int, Phrase, int]], tokens: pd.DataFrame, raw: str | None
+) -> pd.DataFrame:
+    """The table of ``PhraseMatcher.find`` for matches from ``PhraseMatcher.matches``."""
+    if not found:
+        return _empty_matches()
+    starts = tokens["start"].tolist()
+    ends = tokens["end"].tolist()
+    rows = []
+    for i, last, phrase, rank in found:
+        start, end = starts[i], ends[last - 1]
+        surface = (raw[start:end] if raw is not None
+                   else " ".join(tokens["surface"].iloc[i:last]))
+        rows.append((i, last, start, end, surface, phrase.key, phrase.pattern, FORM_NAMES[rank]))
+    return pd.DataFrame(dict(zip(MATCH_COLUMNS, map(list, zip(*rows)))))
+
+
+def _longest_at(
+    norms: list[str], i: int, found: tuple[tuple[int, Phrase, int], ...],
+    rank_at: Callable[[str, str, bool], int | None],
+) -> tuple[int, Phrase, int] | None:
+    """The first candidate (the leftmost-longest) matching at token ``i``: (end, phrase, rank)."""
+    n_tokens = len(norms)
+    for length, phrase, rank in found:
+        if i + length > n_tokens:
+            continue
+        for j in range(1, length):
+            r = rank_at(norms[i + j], phrase.words[j], phrase.prefix[j])
+            if r is None:
+                break
+            if r > rank:
+                rank = r
+        else:
+            return i + length, phrase, rank
+    return None
+
+
+class MatcherSet:
+    """Several PhraseMatchers run in one pass over the tokens, each with its own matches.
+
+    Each matcher stays leftmost-longest and non-overlapping on its own; matches of different
+    matchers may overlap. The result is what each matcher's ``matches`` would give.
+    """
+
+    def __init__(self, matchers: Iterable[PhraseMatcher]):
+        self.matchers = list(matchers)
+        self._cache: dict[str, tuple[tuple[int, tuple], ...]] = {}
+
+    def _candidates(self, norm: str) -> tuple[tuple[int, tuple], ...]:
+        found = tuple(
+            (k, c) for k, m in enumerate(self.matchers) if (c := m._candidates(norm))
+        )
+        if len(self._cache) < _CACHE_LIMIT:
+            self._cache[norm] = found
+        return found
+
+    def matches(self, norms: list[str]) -> list[list[tuple[int, int, Phrase, int]]]:
+        """Per matcher, its matches as ``PhraseMatcher.matches`` returns them."""
+        out: list[list[tuple[int, int, Phrase, int]]] = [[] for _ in self.matchers]
+        free = [0] * len(self.matchers)  # where each matcher's next match may start
+        rank_at = [m._rank_at for m in self.matchers]
+        cache = self._cache
+        starters = {}
+        for norm in set(norms):
+            found = cache.get(norm)
             if found is None:
-                i += 1
-                continue
-            for length, phrase, rank in found:
-                if i + length > n_tokens:
-                    continue
-                for j in range(1, length):
-                    r = rank_at(norms[i + j], phrase.words[j], phrase.prefix[j])
-                    if r is None:
-                        break
-                    if r > rank:
-                        rank = r
-                else:
-                    last = i + length
-                    start, end = starts[i], ends[last - 1]
-                    surface = (raw[start:end] if raw is not None
-                               else " ".join(tokens["surface"].iloc[i:last]))
-                    rows.append((i, last, start, end, surface, phrase.key, phrase.pattern,
-                                 _FORM_NAMES[rank]))
-                    i = last
-                    break
-            else:
-                i += 1
-        if not rows:
-            return _empty_matches()
-        return pd.DataFrame(dict(zip(MATCH_COLUMNS, map(list, zip(*rows)))))
+                found = self._candidates(norm)
+            if found:
+                starters[norm] = found
+        for i in [i for i, norm in enumerate(norms) if norm in starters]:
+            for k, candidates in starters[norms[i]]:
+                if free[k] <= i:
+                    hit = _longest_at(norms, i, candidates, rank_at[k])
+                    if hit is not None:
+                        out[k].append((i, *hit))
+                        free[k] = hit[0]
+        return out
 
 
 def _empty_matches() -> pd.DataFrame:
@@ -192,6 +255,6 @@ def _word_rank(forms: tuple[tuple[str, str], ...], word: str, is_prefix: bool) -
     return None
 
 
-_FORM_NAMES = ("norm", "fold", "base")
+FORM_NAMES = ("norm", "fold", "base")
 _CACHE_LIMIT = 500_000
-_FORM_RANK = {name: rank for rank, name in enumerate(_FORM_NAMES)}
+_FORM_RANK = {name: rank for rank, name in enumerate(FORM_NAMES)}

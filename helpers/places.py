@@ -179,6 +179,18 @@ class _Compiled:
         except PatternError as err:
             raise LexiconError(f"Gazetteer form cannot be used as a pattern: {err}") from None
         self.codes = _code_table(self.place_forms)
+        # Per place form (by row), what find_places looks up for each match.
+        forms = self.place_forms
+        self.context = forms["context"].to_numpy(dtype=object)
+        self.kind = forms["kind"].to_numpy(dtype=object)
+        self.adjectival = forms["form"].str.endswith(("ای", "ایی")).to_numpy(dtype=bool)
+        by_form = self.codes.take(self.codes.index.get_indexer(forms["code"])).reset_index()
+        self.code_columns = {c: by_form[c].array for c in _CODE_COLUMNS}
+        self.name_is_org = (self.name_forms["place_kind"] == "organization").to_numpy(dtype=bool)
+
+
+_CODE_COLUMNS = ("place", "place_fa", "code", "place_kind", "country", "country_code", "region",
+                 "region_code", "lat", "lon")
 
 
 def _code_table(forms: pd.DataFrame) -> pd.DataFrame:
@@ -234,71 +246,76 @@ def find_places(
     """One row per place mention in ``doc`` (title and body): raw span, place, code, kind, where."""
     compiled = _gazetteer(gazetteer)
     tokens = doc.tokens
-    found = compiled.places.find(tokens, doc.raw)
-    if found.empty:
+    norms = tokens["norm"].tolist()
+    found = compiled.places.matches(norms)
+    if not found:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PLACE_COLUMNS})
-    forms = compiled.place_forms.loc[found["key"].to_numpy()].reset_index(drop=True)
-    names = compiled.names.find(tokens, doc.raw)
-    name_kind = compiled.name_forms["place_kind"].reindex(names["key"]).to_numpy()
-    org = _inside(found, names[name_kind == "organization"])
-    blocked = _inside(found, names[name_kind != "organization"])
-
-    context = forms["context"].to_numpy()
+    token_start, token_end = tokens["start"].to_numpy(), tokens["end"].to_numpy()
+    first = np.array([m[0] for m in found], dtype=np.int64)
+    last = np.array([m[1] for m in found], dtype=np.int64)
+    keys = np.array([m[2].key for m in found], dtype=np.int64)
+    start, end = token_start[first], token_end[last - 1]
+    names = compiled.names.matches(norms)
+    name_first = np.array([m[0] for m in names], dtype=np.int64)
+    name_last = np.array([m[1] for m in names], dtype=np.int64)
+    is_org = compiled.name_is_org[np.array([m[2].key for m in names], dtype=np.int64)]
+    name_start, name_end = token_start[name_first], token_end[name_last - 1]
+    org = _inside(start, end, name_start[is_org], name_end[is_org])
+    blocked = _inside(start, end, name_start[~is_org], name_end[~is_org])
+    context = compiled.context[keys]
     accepted = (context == "") & ~blocked | org
-    first = found["first_token"].to_numpy()
-    last = found["end_token"].to_numpy()
     n = len(tokens)
     # Only the tokens next to each match are looked at, never the whole column.
-    before = _at(tokens, "norm", first - 1)
-    cue = (first > 0) & (_member(before, GEOGRAPHIC_CUES)
-                         | _member(_at(tokens, "fold", first - 1), GEOGRAPHIC_CUES))
+    before = _at(norms, first - 1)
+    folds = tokens["fold"].take(np.clip(first - 1, 0, n - 1)).to_numpy(dtype=object)
+    cue = (first > 0) & (_member(before, GEOGRAPHIC_CUES) | _member(folds, GEOGRAPHIC_CUES))
     joined_left = (first > 0) & _member(before, _LIST_JOINERS)
-    joined_right = (last < n) & _member(_at(tokens, "norm", last), _LIST_JOINERS)
+    joined_right = (last < n) & _member(_at(norms, last), _LIST_JOINERS)
     for _ in range(2):  # twice, so that two ambiguous names in one list confirm each other
         listed = _in_list(first, last, accepted, joined_left, joined_right)
         accepted = accepted | ~blocked & ((context == "list") & listed
                                           | (context == "cue") & (listed | cue))
-
-    kind = forms["kind"].to_numpy(dtype=object).copy()
-    last_norm = _at(tokens, "norm", last - 1)
-    adjectival = np.array([w.endswith(_ADJECTIVE_SUFFIXES) for w in last_norm], dtype=bool)
-    pattern_adjectival = forms["form"].str.endswith(("ای", "ایی")).to_numpy()
-    kind[adjectival & ~pattern_adjectival & np.isin(kind, ("country", "region"))] = "demonym"
-
-    codes = compiled.codes.loc[forms["code"]].reset_index()
-    where = tokens.iloc[first][["paragraph", "sentence", "part"]].reset_index(drop=True)
-    result = pd.DataFrame({
+    kind = compiled.kind[keys].copy()
+    adjectival = np.array([w.endswith(_ADJECTIVE_SUFFIXES) for w in _at(norms, last - 1)],
+                          dtype=bool)
+    kind[adjectival & ~compiled.adjectival[keys] & np.isin(kind, ("country", "region"))] = \
+        "demonym"
+    keep = accepted if include_org_names else accepted & ~org
+    rows = np.flatnonzero(keep)
+    codes = {c: values.take(keys[rows]) for c, values in compiled.code_columns.items()}
+    at = first[rows]
+    raw = doc.raw
+    return pd.DataFrame({
         "doc_id": doc.doc_id,
-        "start": found["start"].to_numpy(),
-        "end": found["end"].to_numpy(),
-        "surface": found["surface"].to_numpy(),
+        "start": start[rows],
+        "end": end[rows],
+        "surface": pd.array([raw[s:e] for s, e in zip(start[rows].tolist(), end[rows].tolist(),
+                                                        strict=True)], dtype="str"),
         "place": codes["place"], "place_fa": codes["place_fa"], "code": codes["code"],
-        "kind": kind, "place_kind": codes["place_kind"],
+        "kind": pd.array(kind[rows], dtype="str"), "place_kind": codes["place_kind"],
         "country": codes["country"], "country_code": codes["country_code"],
         "region": codes["region"], "region_code": codes["region_code"],
         "lat": codes["lat"], "lon": codes["lon"],
-        "paragraph": where["paragraph"], "sentence": where["sentence"],
-        "part": where["part"].astype(str),
-        "in_org_name": org,
-    })[accepted]
-    if not include_org_names:
-        result = result[~result["in_org_name"]]
-    return result.reset_index(drop=True)
+        "paragraph": tokens["paragraph"].array.take(at),
+        "sentence": tokens["sentence"].array.take(at),
+        "part": tokens["part"].array.take(at).astype(str),
+        "in_org_name": org[rows],
+    })
 
 
-def _inside(spans: pd.DataFrame, outer: pd.DataFrame) -> np.ndarray:
+def _inside(start: np.ndarray, end: np.ndarray, outer_start: np.ndarray,
+            outer_end: np.ndarray) -> np.ndarray:
     """For each span, whether it lies within one of the ``outer`` spans."""
-    if outer.empty:
-        return np.zeros(len(spans), dtype=bool)
-    s, e = spans["start"].to_numpy()[:, None], spans["end"].to_numpy()[:, None]
-    os_, oe = outer["start"].to_numpy()[None, :], outer["end"].to_numpy()[None, :]
-    return ((s >= os_) & (e <= oe)).any(axis=1)
+    if not len(outer_start):
+        return np.zeros(len(start), dtype=bool)
+    return ((start[:, None] >= outer_start[None, :])
+            & (end[:, None] <= outer_end[None, :])).any(axis=1)
 
 
-def _at(tokens: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
-    """``tokens[column]`` at the given positions (clipped into range) as an object array."""
-    index = np.clip(index, 0, max(len(tokens) - 1, 0))
-    return tokens[column].take(index).to_numpy(dtype=object)
+def _at(values: list[str], index: np.ndarray) -> np.ndarray:
+    """``values`` at the given positions (clipped into range) as an object array."""
+    top = max(len(values) - 1, 0)
+    return np.array([values[min(max(i, 0), top)] for i in index.tolist()], dtype=object)
 
 
 def _member(words: np.ndarray, vocabulary: frozenset[str]) -> np.ndarray:

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers._paths import data_dir
@@ -105,21 +106,28 @@ def find_threats(
     else:
         path = Path(lexicon) if lexicon is not None else default_threat_lexicon_path()
         table, matcher = _matcher(str(path))
-    found = matcher.find(doc.tokens, doc.raw)
-    if found.empty:
+    tokens = doc.tokens
+    found = matcher.matches(tokens["norm"].tolist())
+    if not found:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in THREAT_COLUMNS})
-    entries = table.loc[found["key"].to_numpy()].reset_index(drop=True)
-    where = doc.tokens.iloc[found["first_token"].to_numpy()][["paragraph", "sentence", "part"]]
-    where = where.reset_index(drop=True)
+    first = np.array([m[0] for m in found], dtype=np.int64)
+    last = np.array([m[1] for m in found], dtype=np.int64)
+    start = tokens["start"].to_numpy()[first]
+    end = tokens["end"].to_numpy()[last - 1]
+    keys = np.array([m[2].key for m in found], dtype=np.int64)
+    entries = {c: table[c].array.take(keys)
+               for c in ("threat", "code", "category", "category_label")}
+    raw = doc.raw
     return pd.DataFrame({
         "doc_id": doc.doc_id,
-        "start": found["start"].to_numpy(),
-        "end": found["end"].to_numpy(),
-        "surface": found["surface"].to_numpy(),
+        "start": start,
+        "end": end,
+        "surface": [raw[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)],
         "threat": entries["threat"], "code": entries["code"],
         "category": entries["category"], "category_label": entries["category_label"],
-        "paragraph": where["paragraph"], "sentence": where["sentence"],
-        "part": where["part"].astype(str),
+        "paragraph": tokens["paragraph"].array.take(first),
+        "sentence": tokens["sentence"].array.take(first),
+        "part": tokens["part"].array.take(first).astype(str),
     })
 
 
