@@ -21,7 +21,7 @@ from helpers.matching import PatternError, PhraseMatcher
 from helpers.normalization import normalize_word
 
 THREAT_COLUMNS = ["doc_id", "start", "end", "surface", "threat", "code", "category",
-                  "category_label", "paragraph", "sentence", "part"]
+                  "category_label", "category_fa", "paragraph", "sentence", "part"]
 _CATEGORY_NAME = re.compile(r"[a-z][a-z_]*")
 
 
@@ -64,10 +64,11 @@ def _load(path: str) -> pd.DataFrame:
                                "list of non-empty Persian phrases.")
         code = re.sub(r"[^a-z0-9]+", "-", entry["threat"].lower()).strip("-")
         for pattern in patterns:
+            category = categories[entry["category"]]
             rows.append((pattern.strip(), entry["threat"], code, entry["category"],
-                         categories[entry["category"]]["label"]))
+                         category["label"], category.get("label_fa") or category["label"]))
     table = pd.DataFrame(rows, columns=["pattern", "threat", "code", "category",
-                                        "category_label"])
+                                        "category_label", "category_fa"])
     normal = table["pattern"].map(lambda p: " ".join(normalize_word(w) for w in p.split()))
     # Spellings that normalise alike within one entry (بمبگذاری/بمب‌گذاری) are merged.
     keep = ~pd.DataFrame({"n": normal, "t": table["threat"]}).duplicated()
@@ -116,7 +117,7 @@ def find_threats(
     end = tokens["end"].to_numpy()[last - 1]
     keys = np.array([m[2].key for m in found], dtype=np.int64)
     entries = {c: table[c].array.take(keys)
-               for c in ("threat", "code", "category", "category_label")}
+               for c in ("threat", "code", "category", "category_label", "category_fa")}
     raw = doc.raw
     return pd.DataFrame({
         "doc_id": doc.doc_id,
@@ -125,6 +126,7 @@ def find_threats(
         "surface": [raw[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)],
         "threat": entries["threat"], "code": entries["code"],
         "category": entries["category"], "category_label": entries["category_label"],
+        "category_fa": entries["category_fa"],
         "paragraph": tokens["paragraph"].array.take(first),
         "sentence": tokens["sentence"].array.take(first),
         "part": tokens["part"].array.take(first).astype(str),
@@ -133,7 +135,10 @@ def find_threats(
 
 def threat_counts(threats: pd.DataFrame, by: str = "threat") -> pd.DataFrame:
     """Mentions per threat or per category; largest first."""
-    keys = {"threat": ["threat", "category"], "category": ["category", "category_label"]}
+    keys = {
+        "threat": ["threat", "category"],
+        "category": ["category", "category_label", "category_fa"],
+    }
     if by not in keys:
         raise ValueError(f"by must be 'threat' or 'category', not {by!r}")
     missing = [c for c in keys[by] if c not in threats.columns]
