@@ -132,15 +132,7 @@ class PhraseMatcher:
 
     def _starters(self, norms: list[str]) -> dict[str, tuple[tuple[int, Phrase, int], ...]]:
         """The candidates of each distinct token that can start a phrase."""
-        candidates = {}
-        cache = self._candidate_cache
-        for norm in set(norms):
-            found = cache.get(norm)
-            if found is None:
-                found = self._candidates(norm)
-            if found:
-                candidates[norm] = found
-        return candidates
+        return _starting_candidates(norms, self._candidate_cache, self._candidates)
 
     def matches(self, norms: list[str]) -> list[tuple[int, int, Phrase, int]]:
         """Leftmost-longest matches in a list of token norms: (first, end, phrase, form rank)."""
@@ -224,14 +216,7 @@ class MatcherSet:
         out: list[list[tuple[int, int, Phrase, int]]] = [[] for _ in self.matchers]
         free = [0] * len(self.matchers)  # where each matcher's next match may start
         rank_at = [m._rank_at for m in self.matchers]
-        cache = self._cache
-        starters = {}
-        for norm in set(norms):
-            found = cache.get(norm)
-            if found is None:
-                found = self._candidates(norm)
-            if found:
-                starters[norm] = found
+        starters = _starting_candidates(norms, self._cache, self._candidates)
         for i in [i for i, norm in enumerate(norms) if norm in starters]:
             for k, candidates in starters[norms[i]]:
                 if free[k] <= i:
@@ -258,3 +243,15 @@ def _word_rank(forms: tuple[tuple[str, str], ...], word: str, is_prefix: bool) -
 FORM_NAMES = ("norm", "fold", "base")
 _CACHE_LIMIT = 500_000
 _FORM_RANK = {name: rank for rank, name in enumerate(FORM_NAMES)}
+
+
+def _starting_candidates(norms: list[str], cache: dict, candidates_of) -> dict:
+    """For each distinct token that can start a phrase, its (cached) candidates."""
+    starters = {}
+    for norm in set(norms):
+        found = cache.get(norm)
+        if found is None:
+            found = candidates_of(norm)
+        if found:
+            starters[norm] = found
+    return starters
