@@ -205,7 +205,7 @@ class Document:
     def __repr__(self) -> str:
         return (
             f"Document({self.doc_id!r}, {len(self.raw):,} chars, "
-            f"{len(self.paragraphs)} paragraphs, title={self.title!r})"
+            f"{len(self._paragraph_spans)} paragraphs, title={self.title!r})"
         )
 
     def text(self, span: Span | tuple[int, int]) -> str:
@@ -255,31 +255,41 @@ class Document:
             "path": _shown_path(self.path),
             "encoding": self.encoding,
             "characters": len(self.raw),
-            "paragraphs": len(self.paragraphs),
-            "sentences": len(self.sentences),
+            "paragraphs": len(self._paragraph_spans),
+            "sentences": len(self._sentence_spans),
             "tokens": int((self.tokens["kind"] != "punct").sum()),
         }
 
     @cached_property
+    def _paragraph_spans(self) -> list[tuple[int, int]]:
+        """(start, end) of each body paragraph."""
+        body = self.parts["body"]
+        return _split_paragraphs(self.raw, body.start, body.end)
+
+    @cached_property
+    def _sentence_spans(self) -> list[tuple[int, int, int]]:
+        """(paragraph, start, end) of each body sentence."""
+        return [
+            (number, s, e)
+            for number, (start, end) in enumerate(self._paragraph_spans)
+            for s, e in _split_sentences(self.raw, start, end)
+        ]
+
+    @cached_property
     def paragraphs(self) -> pd.DataFrame:
         """The body's paragraphs: one row each with its raw span and text."""
-        body = self.parts["body"]
-        spans = _split_paragraphs(self.raw, body.start, body.end)
         return pd.DataFrame(
-            [(i, s, e, self.raw[s:e]) for i, (s, e) in enumerate(spans)],
+            [(i, s, e, self.raw[s:e]) for i, (s, e) in enumerate(self._paragraph_spans)],
             columns=["paragraph", "start", "end", "text"],
         )
 
     @cached_property
     def sentences(self) -> pd.DataFrame:
         """The body's sentences: one row each with its paragraph, raw span and text."""
-        rows = []
-        table = self.paragraphs
-        columns = (table[c].tolist() for c in ("paragraph", "start", "end"))
-        for number, start, end in zip(*columns):
-            for s, e in _split_sentences(self.raw, start, end):
-                rows.append((len(rows), number, s, e, self.raw[s:e]))
-        return pd.DataFrame(rows, columns=["sentence", "paragraph", "start", "end", "text"])
+        return pd.DataFrame(
+            [(i, p, s, e, self.raw[s:e]) for i, (p, s, e) in enumerate(self._sentence_spans)],
+            columns=["sentence", "paragraph", "start", "end", "text"],
+        )
 
     @cached_property
     def normalized(self) -> Normalized:
@@ -359,15 +369,18 @@ def tokenize(doc: Document) -> pd.DataFrame:
         norms = list(map(normalize_word, distinct))
     folds = list(map(lemma, norms))
     outside_body = part_code != TOKENIZED_PARTS.index("body")
-    paragraph = np.searchsorted(doc.paragraphs["start"].to_numpy(), start, side="right") - 1
-    sentence = np.searchsorted(doc.sentences["start"].to_numpy(), start, side="right") - 1
+    paragraph = np.searchsorted(_starts(doc._paragraph_spans, 0), start, side="right") - 1
+    sentence = np.searchsorted(_starts(doc._sentence_spans, 1), start, side="right") - 1
+    # One string array holds the distinct surfaces, norms and folds; each column takes from it.
+    strings = _strings([*distinct, *norms, *folds])
+    size = len(distinct)
     table = pd.DataFrame(
         {
             "start": start,
             "end": end,
-            "surface": _string_column(distinct, codes),
-            "norm": _string_column(norms, codes),
-            "fold": _string_column(folds, codes),
+            "surface": strings.take(codes),
+            "norm": strings.take(codes + size),
+            "fold": strings.take(codes + 2 * size),
             "kind": pd.Categorical.from_codes(
                 np.where(is_word, 0, 1).astype(np.int8), dtype=_KIND_DTYPE, validate=False
             ),
@@ -381,10 +394,14 @@ def tokenize(doc: Document) -> pd.DataFrame:
     return table
 
 
-def _string_column(distinct: list[str], codes: np.ndarray):
-    """A column of strings ``distinct[codes]``, in pandas' default string dtype."""
-    values = pd.Series(distinct, dtype="str" if not distinct else None).array
-    return values.take(codes)
+def _strings(values: list[str]) -> pd.api.extensions.ExtensionArray:
+    """An array of strings in pandas' default string dtype."""
+    return pd.Series(values, dtype="str" if not values else None).array
+
+
+def _starts(spans: list[tuple[int, ...]], column: int) -> np.ndarray:
+    """The start offsets of spans (``column`` is where the start sits in each tuple)."""
+    return np.fromiter(map(itemgetter(column), spans), dtype=np.int64, count=len(spans))
 
 
 _KIND_DTYPE = pd.CategoricalDtype(["word", "punct"])

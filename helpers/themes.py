@@ -362,12 +362,17 @@ def _themes(themes: Theme | str | os.PathLike | Mapping | None) -> Theme:
     return load_themes(themes)
 
 
-def _word_counts(doc: Document) -> tuple[int, pd.Series]:
+def _word_counts(doc: Document, *, paragraphs: bool = True) -> tuple[int, pd.Series | None]:
+    """Words in ``doc``, and per body paragraph (None when ``paragraphs`` is false)."""
     tokens = doc.tokens
     words = (tokens["kind"] == "word").to_numpy()
+    if not paragraphs:
+        return int(words.sum()), None
     paragraph = tokens["paragraph"].array
     ids = paragraph.to_numpy(dtype=np.int64, na_value=-1)[words & ~paragraph.isna()]
-    index = doc.paragraphs["paragraph"]
+    n = len(doc._paragraph_spans)
+    # Without paragraphs the index is the (object-typed) column of the empty table, as always.
+    index = pd.Index(np.arange(n), name="paragraph") if n else doc.paragraphs["paragraph"]
     known = (ids >= 0) & (ids < len(index))
     counts = np.bincount(ids[known], minlength=len(index))
     return int(words.sum()), pd.Series(counts, index=index, dtype="int64")
@@ -504,6 +509,16 @@ def _count_keys(book: Theme, by: str) -> pd.DataFrame:
     return book._cache[key]
 
 
+def _count_columns(book: Theme, by: str) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """The key columns of a count table, typed once as a table built from them would type them."""
+    key = ("count_columns", by)
+    if key not in book._cache:
+        keys = _count_keys(book, by)
+        typed = pd.DataFrame({c: keys[c].to_numpy() for c in keys.columns})
+        book._cache[key] = {c: typed[c].array for c in typed.columns}
+    return book._cache[key]
+
+
 def theme_counts(
     doc_or_mentions: Document | pd.DataFrame,
     themes: Theme | str | os.PathLike | None = None,
@@ -531,7 +546,7 @@ def theme_counts(
     else:
         book = _themes(themes)
     if doc is not None:
-        total, per_paragraph = _word_counts(doc)
+        total, per_paragraph = _word_counts(doc, paragraphs=per == "paragraph")
         doc_id = doc.doc_id
     elif "words" in mentions.attrs:
         total = mentions.attrs["words"]
@@ -549,7 +564,7 @@ def theme_counts(
         count = np.array([found.get(k, 0) for k in zip(*(keys[c].tolist() for c in group))],
                          dtype=np.int64)
         rate = np.round(1000 * count / float(total), 3) if total > 0 else np.zeros(len(count))
-        columns = {c: keys[c].to_numpy() for c in keys.columns}
+        columns = _count_columns(book, by)
         return pd.DataFrame({"doc_id": doc_id, **columns, "count": count, "words": total,
                              "per_1000": rate})
     body = mentions[mentions["paragraph"].notna()]
