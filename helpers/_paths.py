@@ -25,5 +25,4 @@ def raw_dir() -> Path:
 def results_dir() -> Path:
     """The folder where figures and tables are written (``PERSIAN_RESULTS_DIR`` overrides it)."""
     override = os.environ.get("PERSIAN_RESULTS_DIR")
-    path = Path(override) if override else _REPO_ROOT / "results"
-    return path
+    return Path(override) if override else _REPO_ROOT / "results"

@@ -136,7 +136,12 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _looks_like_path(source: str) -> bool:
-    return "\n" not in source and len(source) < 4096 and not _ARABIC_SCRIPT.search(source)
+    """A one-line string naming something that exists, or shaped like a (Latin) file path."""
+    if "\n" in source or len(source) >= 4096:
+        return False
+    if os.path.exists(source):
+        return True
+    return not _ARABIC_SCRIPT.search(source) and bool(re.search(r"[/\\]|\.\w{1,5}$", source))
 
 
 def load_document(
@@ -162,8 +167,6 @@ def load_document(
         if path.is_dir():
             raise TextLoadError(f"{path} is a folder: pass one file (or use helpers.corpus).")
         if not path.is_file():
-            if isinstance(source, str) and not re.search(r"[/\\]|\.\w{1,5}$", source):
-                return Document.from_text(source, doc_id=doc_id, **options)
             raise FileNotFoundError(
                 f"No file at {path}: check the path (relative paths start at {Path.cwd()})."
             )

@@ -367,3 +367,10 @@ def test_audit_before_is_raw(text: str) -> None:
     audit = Document.from_text(text).normalized.audit
     for row in audit.itertuples():
         assert text[row.start : row.end] == row.before
+
+
+def test_path_with_a_persian_file_name_is_read_as_a_file(tmp_path: Path, seed_path: Path) -> None:
+    path = tmp_path / "بیانیه.txt"
+    path.write_bytes(seed_path.read_bytes())
+    doc = load_document(str(path))
+    assert doc.path == path and doc.paragraphs.shape[0] == 7
