@@ -20,24 +20,20 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from helpers._rows import Rows, concat_rows, doc_ids, n_rows, strings
 from helpers.document import Document, TextLoadError, load_document
 from helpers.lexicons import LexiconError
 from helpers.matching import PatternError
 
-#: The mention tables every document contributes, and the function that finds each.
-ANALYSES: dict[str, tuple[str, str]] = {
-    "places": ("helpers.places", "find_places"),
-    "threats": ("helpers.threats", "find_threats"),
-    "themes": ("helpers.themes", "find_themes"),
-}
 TABLES = ("documents", "places", "threats", "themes", "theme_counts", "failures")
 FAILURE_COLUMNS = ["doc_id", "path", "stage", "error", "reason"]
 DOCUMENT_COLUMNS = [
@@ -103,38 +99,83 @@ class _Task:
 # ----------------------------------------------------------------------------- one document
 
 
-def _analysers() -> dict[str, Any]:
-    import importlib
+class _Resources:
+    """The gazetteer, threat lexicon and theme dictionary, loaded once for a batch of texts."""
 
-    found = {}
-    for name, (module, function) in ANALYSES.items():
+    def __init__(self) -> None:
         try:
-            found[name] = getattr(importlib.import_module(module), function)
-        except (ImportError, AttributeError) as err:
+            from helpers import places, themes, threats
+        except ImportError as err:
             raise ImportError(
-                f"{module}.{function} is needed to analyse texts but cannot be imported ({err}); "
-                "check that the helpers package is complete and up to date."
+                f"The finders cannot be imported ({err}); check that the helpers package is "
+                "complete and up to date."
             ) from err
-    return found
+        self.places, self.threats, self.themes = places, threats, themes
+        self.gazetteer = places._gazetteer(None)
+        self.lexicon, self.matcher = threats._lexicon(None)
+        self.book = themes._themes(None)
 
 
-def _theme_counts(themes: pd.DataFrame, doc: Document) -> pd.DataFrame:
-    from helpers.themes import theme_counts
+def _analysers(resources: _Resources | None = None) -> dict[str, Callable[[Document], Rows]]:
+    """What ``analyze_document`` finds in each text: places, threats, themes, as rows."""
+    r = resources or _Resources()
+    return {
+        "places": partial(r.places.place_rows, compiled=r.gazetteer),
+        "threats": partial(r.threats.threat_rows, matcher=r.matcher),
+        "themes": partial(r.themes.theme_rows, book=r.book),
+    }
 
-    return theme_counts(themes, doc=doc)
+
+def _builders(r: _Resources) -> dict[str, Callable[[Rows, Any], pd.DataFrame]]:
+    """How each table is made from the rows of one text or of many joined."""
+    return {
+        "documents": _documents_table,
+        "places": partial(r.places.places_table, compiled=r.gazetteer),
+        "threats": partial(r.threats.threats_table, table=r.lexicon),
+        "themes": partial(r.themes.themes_table, book=r.book),
+        "theme_counts": partial(r.themes.theme_counts_table, book=r.book),
+    }
 
 
-def _with_doc_id(table: pd.DataFrame, doc_id: str) -> pd.DataFrame:
-    table.attrs = {}  # attrs (e.g. the theme dictionary) would also travel with every result
-    table = table.reset_index(drop=True)
-    ids = pd.Series([doc_id] * len(table), dtype=object)
-    if table.columns[:1].tolist() == ["doc_id"]:
-        table["doc_id"] = ids  # replacing it in place is much cheaper than drop and insert
-        return table
-    if "doc_id" in table.columns:
-        table = table.drop(columns="doc_id")
-    table.insert(0, "doc_id", ids)
-    return table
+def _documents_table(rows: Rows, ids: Any) -> pd.DataFrame:
+    """One row per text: title, date, address, path and sizes (missing text is <NA>, not None)."""
+    return pd.DataFrame({
+        "doc_id": ids,
+        "title": strings(rows["title"]),
+        "date": pd.array(rows["date"], dtype=object),
+        **{c: strings(rows[c]) for c in ("source_url", "path", "encoding")},
+        **{c: np.array(rows[c], dtype=np.int64)
+           for c in ("characters", "paragraphs", "sentences", "tokens")},
+    })
+
+
+def _analyze_rows(doc: Document, doc_id: str, resources: _Resources,
+                  analysers: dict[str, Callable[[Document], Rows]]) -> dict[str, Rows]:
+    """Every table's rows for one text (a text that fails an analysis raises here)."""
+    found = {name: find(doc) for name, find in analysers.items()}
+    if "themes" in found:
+        found["theme_counts"] = resources.themes.theme_count_rows(
+            found["themes"], doc._token_columns.words, resources.book)
+    meta = doc.metadata()
+    meta["doc_id"] = doc_id
+    meta["path"] = str(doc.path) if doc.path is not None else None
+    documents = {c: [meta.get(c)] for c in DOCUMENT_COLUMNS[1:]}
+    return {"documents": documents, **found}
+
+
+def _build_tables(items: list[tuple[str, dict[str, Rows]]],
+                  resources: _Resources) -> dict[str, pd.DataFrame]:
+    """Each table once for many texts' rows: (doc_id, rows by table name) in order."""
+    builders = _builders(resources)
+    tables = {}
+    for name in TABLES[:-1]:
+        parts = [(doc_id, rows[name]) for doc_id, rows in items if name in rows]
+        if not parts:
+            continue
+        joined = concat_rows([rows for _, rows in parts])
+        counts = [n_rows(rows) for _, rows in parts]
+        tables[name] = builders[name](joined, doc_ids([d for d, _ in parts], counts))
+    return tables
 
 
 def analyze_document(
@@ -150,20 +191,9 @@ def analyze_document(
         source = Path(doc_or_path) if isinstance(doc_or_path, str) else doc_or_path
         doc = load_document(source, encoding=encoding, doc_id=doc_id)
     doc_id = doc_id if doc_id is not None else doc.doc_id  # a given Document is not changed
-    found = {}
-    for name, find in _analysers().items():
-        found[name] = table = find(doc)
-        # pandas deep-copies .attrs on every operation (find_themes keeps its dictionary there)
-        table.attrs = {}
-    if "themes" in found:
-        found["theme_counts"] = _theme_counts(found["themes"], doc)
-    meta = doc.metadata()
-    meta["doc_id"] = doc_id
-    meta["path"] = str(doc.path) if doc.path is not None else None
-    tables = {"documents": pd.DataFrame({c: [meta.get(c)] for c in DOCUMENT_COLUMNS})}
-    for name, table in found.items():
-        tables[name] = _with_doc_id(table, doc_id)
-    return tables
+    resources = _Resources()
+    rows = _analyze_rows(doc, doc_id, resources, _analysers(resources))
+    return _build_tables([(doc_id, rows)], resources)
 
 
 def _failure(task: _Task, stage: str, err: BaseException | str) -> dict[str, Any]:
@@ -175,27 +205,62 @@ def _failure(task: _Task, stage: str, err: BaseException | str) -> dict[str, Any
             "reason": reason}
 
 
-def _run_task(task: _Task, errors: str = "report") -> tuple[int, dict | None, dict | None]:
-    """Analyse one input: (index, tables or None, failure or None); bad input never raises."""
+def _run_task(task: _Task, errors: str, resources: _Resources, analysers: dict
+              ) -> tuple[dict | None, dict | None]:
+    """Analyse one input: (rows by table or None, failure or None); bad input never raises."""
     if task.problem is not None:
-        return task.index, None, _failure(task, "find", task.problem)
+        return None, _failure(task, "find", task.problem)
     try:
         doc = load_document(Path(task.path), encoding=task.encoding, doc_id=task.doc_id)
     except LOAD_ERRORS as err:
-        return task.index, None, _failure(task, "load", err)
+        return None, _failure(task, "load", err)
     try:
-        return task.index, analyze_document(doc), None
+        return _analyze_rows(doc, task.doc_id, resources, analysers), None
     except FATAL_ERRORS:
         raise
     except Exception as err:  # a text that loads but breaks an analysis: report, go on
         if errors == "raise":
             raise
-        return task.index, None, _failure(task, "analyse", err)
+        return None, _failure(task, "analyse", err)
 
 
-def _run_tasks(tasks: Sequence[_Task], errors: str = "report") -> list[tuple]:
-    """Analyse a batch of inputs (one Dask partition or one process chunk)."""
-    return [_run_task(task, errors) for task in tasks]
+@dataclass
+class _Batch:
+    """The outcome of a batch of inputs: each table built once, and the failures.
+
+    ``order`` gives, per table, the input index of each row, so batches that come back in any
+    order (processes, Dask) are put back in input order.
+    """
+
+    size: int
+    tables: dict[str, pd.DataFrame]
+    order: dict[str, np.ndarray]
+    failures: list[tuple[int, dict]]
+
+
+def _run_tasks(tasks: Sequence[_Task], errors: str = "report") -> _Batch:
+    """Analyse a batch of inputs (one process chunk or Dask partition) into one set of tables."""
+    resources = _Resources()
+    analysers = _analysers(resources)
+    items, indices, failures = [], [], []
+    for task in tasks:
+        rows, failure = _run_task(task, errors, resources, analysers)
+        if failure is not None:
+            failures.append((task.index, failure))
+        else:
+            items.append((task.doc_id, rows))
+            indices.append(task.index)
+    tables = _build_tables(items, resources)
+    order = {}
+    for name in tables:
+        counts = [n_rows(rows[name]) for _, rows in items if name in rows]
+        order[name] = np.repeat(np.array(indices, dtype=np.int64), counts)
+    return _Batch(len(tasks), tables, order, failures)
+
+
+def _run_partition(tasks: Sequence[_Task], errors: str = "report") -> list[_Batch]:
+    """A Dask partition's tasks as a one-item list (a bag partition is a list)."""
+    return [_run_tasks(tasks, errors)]
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -243,34 +308,39 @@ def _tasks(paths: Any, encoding: str | None) -> list[_Task]:
 # ----------------------------------------------------------------------------- gathering
 
 
-_COMPACT_EVERY = 64  # documents' small tables are concatenated in batches of this many
-
-
 class _Collector:
-    """Per-document tables gathered in batches, so thousands of tiny frames never pile up."""
+    """Batches' tables gathered as they arrive, then joined in input order.
+
+    Tables wait as they came until about ``_COMPACT_ROWS`` rows have arrived; they are then
+    joined and their label columns become categories (one conversion per column for many
+    batches), which keeps a large corpus's tables small.
+    """
 
     def __init__(self) -> None:
-        self.pending: dict[str, list[tuple[int, pd.DataFrame]]] = {n: [] for n in TABLES[:-1]}
+        self.pending: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {
+            n: [] for n in TABLES[:-1]}
+        self.pending_rows = dict.fromkeys(TABLES[:-1], 0)
         self.chunks: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {
             n: [] for n in TABLES[:-1]}
         self.templates: dict[str, pd.DataFrame] = {}
 
-    def add(self, index: int, tables: dict[str, pd.DataFrame]) -> None:
-        for name, table in tables.items():
+    def add(self, batch: _Batch) -> None:
+        for name, table in batch.tables.items():
             if name not in self.templates:
                 self.templates[name] = table.iloc[:0].reset_index(drop=True)
             if len(table):
-                self.pending[name].append((index, table))
-                if len(self.pending[name]) >= _COMPACT_EVERY:
+                self.pending[name].append((batch.order[name], table))
+                self.pending_rows[name] += len(table)
+                if self.pending_rows[name] >= _COMPACT_ROWS:
                     self._compact(name)
 
     def _compact(self, name: str) -> None:
         items = self.pending[name]
         if items:
-            order = np.repeat([i for i, _ in items], [len(t) for _, t in items])
+            order = np.concatenate([o for o, _ in items])
             chunk = pd.concat([t for _, t in items], ignore_index=True)
             self.chunks[name].append((order, _as_categories(chunk)))
-            self.pending[name] = []
+            self.pending[name], self.pending_rows[name] = [], 0
 
     def table(self, name: str) -> pd.DataFrame:
         """All rows of one table, in input order (rows of one document keep their order)."""
@@ -278,13 +348,17 @@ class _Collector:
         chunks = self.chunks[name]
         if not chunks:
             if name in self.templates:
-                return self.templates[name]
+                return _as_categories(self.templates[name])
             return pd.DataFrame(columns=DOCUMENT_COLUMNS if name == "documents" else ["doc_id"])
         order = np.concatenate([o for o, _ in chunks])
         table = _concat_categories([t for _, t in chunks])
-        if (np.diff(order) < 0).any():  # results came back out of order (Dask)
+        if (np.diff(order) < 0).any():  # batches came back out of order (Dask)
             table = table.iloc[np.argsort(order, kind="stable")]
         return table.reset_index(drop=True)
+
+
+# Rows of a table joined before their labels become categories (see _Collector).
+_COMPACT_ROWS = 200_000
 
 
 # Columns that repeat a few values over many rows (labels, codes, ids): stored as pandas
@@ -328,31 +402,43 @@ def plain(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype({c: table[c].cat.categories.dtype for c in labels})
 
 
-def _gather(outcomes: Iterable[tuple[int, dict | None, dict | None]], inputs: int) -> CorpusResult:
-    """Collect per-document outcomes (any order) into tables sorted by input order."""
+def _gather(batches: Iterable[_Batch], inputs: int) -> CorpusResult:
+    """Collect batches (in any order) into tables sorted by input order."""
     collector = _Collector()
     failures: list[tuple[int, dict]] = []
-    for index, tables, failure in outcomes:
-        if failure is not None:
-            failures.append((index, failure))
-        else:
-            collector.add(index, tables)
+    for batch in batches:
+        failures.extend(batch.failures)
+        collector.add(batch)
     combined = {name: collector.table(name) for name in TABLES[:-1]}
     failures.sort(key=lambda item: item[0])
     combined["failures"] = pd.DataFrame([f for _, f in failures], columns=FAILURE_COLUMNS)
     return CorpusResult(**combined, inputs=inputs)
 
 
-def _progress(iterable: Iterable, total: int, progress: bool, desc: str) -> Iterator:
+def _progress(batches: Iterable[_Batch], total: int, progress: bool) -> Iterator[_Batch]:
+    """The batches, counted on a progress bar of texts (none on CI or when switched off)."""
     if not progress or os.environ.get("CI"):
-        return iter(iterable)
+        yield from batches
+        return
     try:  # a widget bar in Jupyter when ipywidgets is installed, else a text bar
         import ipywidgets  # noqa: F401
         from tqdm.auto import tqdm
     except ImportError:
         from tqdm import tqdm
 
-    return iter(tqdm(iterable, total=total, desc=desc, unit="text", file=sys.stderr))
+    with tqdm(total=total, desc="texts", unit="text", file=sys.stderr) as bar:
+        for batch in batches:
+            bar.update(batch.size)
+            yield batch
+
+
+# Texts per batch: each batch's tables are built once, so per-text pandas costs vanish; small
+# enough that a progress bar moves and memory stays flat.
+_BATCH = 32
+
+
+def _batches(tasks: Sequence[_Task], size: int) -> list[Sequence[_Task]]:
+    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
 
 
 def _default_workers(n_tasks: int) -> int:
@@ -392,21 +478,23 @@ def analyze_corpus(
     if not isinstance(workers, int) or workers < 1:
         raise CorpusError(f"workers must be a positive whole number, not {workers!r}.")
     workers = min(workers, len(tasks))
+    if chunksize is None:
+        chunksize = max(1, min(_BATCH, len(tasks) // (workers * 4)))
+    if not isinstance(chunksize, int) or chunksize < 1:
+        raise CorpusError(f"chunksize must be a positive whole number, not {chunksize!r}.")
+    batches = _batches(tasks, chunksize if workers > 1 else _BATCH)
     if workers == 1:
-        outcomes = (_run_task(task, errors) for task in tasks)
-        return _gather(_progress(outcomes, len(tasks), progress, "texts"), len(tasks))
+        outcomes = (_run_tasks(batch, errors) for batch in batches)
+        return _gather(_progress(outcomes, len(tasks), progress), len(tasks))
 
     import multiprocessing
-    from functools import partial
 
-    if chunksize is None:
-        chunksize = max(1, min(16, len(tasks) // (workers * 4)))
     # "spawn" gives the same clean workers on Linux, macOS and Windows, and is safe in Jupyter
     # and next to threads (Dask, tqdm).
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
-        outcomes = pool.imap(partial(_run_task, errors=errors), tasks, chunksize=chunksize)
-        return _gather(_progress(outcomes, len(tasks), progress, "texts"), len(tasks))
+        outcomes = pool.imap(partial(_run_tasks, errors=errors), batches)
+        return _gather(_progress(outcomes, len(tasks), progress), len(tasks))
 
 
 def corpus_theme_totals(theme_counts: pd.DataFrame) -> pd.DataFrame:
@@ -538,7 +626,7 @@ def analyze_corpus_dask(
     if partition_size is None:
         partition_size = max(1, min(16, len(tasks) // 32 or 1))
     bag = db.from_sequence(tasks, partition_size=partition_size)
-    partitions = bag.map_partitions(_run_tasks, errors).to_delayed()
+    partitions = bag.map_partitions(_run_partition, errors).to_delayed()
 
     own_client = None
     if isinstance(client, str) and client not in _LOCAL_SCHEDULERS:
@@ -548,8 +636,8 @@ def analyze_corpus_dask(
     try:
         if client is None or isinstance(client, str):
             (results,) = dask.compute(partitions, scheduler=client)
-            outcomes = (outcome for part in results for outcome in part)
-            return _gather(_progress(outcomes, len(tasks), progress, "texts"), len(tasks))
+            outcomes = (batch for part in results for batch in part)
+            return _gather(_progress(outcomes, len(tasks), progress), len(tasks))
         from distributed import as_completed
 
         futures = client.compute(partitions)
@@ -559,7 +647,7 @@ def analyze_corpus_dask(
                 yield from future.result()
                 future.release()  # let the cluster forget finished partitions
 
-        return _gather(_progress(stream(), len(tasks), progress, "texts"), len(tasks))
+        return _gather(_progress(stream(), len(tasks), progress), len(tasks))
     finally:
         if own_client is not None:
             own_client.close()

@@ -67,7 +67,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u200c]*(?:\r?\n[ \t]*)+|\r\n[ \t]*(?:\r?\
 _LINE = re.compile(r"[^\n]*\n?")
 
 # Sentence ends: . ! ? ؟ and the ellipsis, followed by space or the end of the paragraph.
-_SENTENCE_END = re.compile(r"(?<=[.!?؟…])[»\")\]]*(?=\s|$)")
+# (The mark is matched, not looked behind for: a leading character set lets the regex engine skip
+# ahead to candidates, about twice as fast; only the match's end is used.)
+_SENTENCE_END = re.compile(r"[.!?؟…][»\")\]]*(?=\s|$)")
 # Persian spellings of Latin initials («آنتونی جی. بلینکن»): a period after them ends no sentence.
 _INITIALS = frozenset(
     "ای بی سی دی جی اف اچ آی کی ال ام ان پی کیو آر اس تی یو وی ایکس زد جی‌اف".split()
@@ -260,7 +262,7 @@ class Document:
             "characters": len(self.raw),
             "paragraphs": len(self._paragraph_spans),
             "sentences": len(self._sentence_spans),
-            "tokens": int((self.tokens["kind"] != "punct").sum()),
+            "tokens": self._token_columns.words,
         }
 
     @cached_property
@@ -327,6 +329,10 @@ class Document:
         return list(compress(zip(starts.tolist(), texts), is_word.tolist()))
 
     @cached_property
+    def _token_columns(self) -> TokenColumns:
+        return _token_columns(self)
+
+    @cached_property
     def tokens(self) -> pd.DataFrame:
         """Title and body tokens: raw span, surface, normalised and folded forms, sentence."""
         return tokenize(self)
@@ -345,8 +351,47 @@ def _shown_path(path: Path | None) -> str | None:
         return str(path)
 
 
-def tokenize(doc: Document) -> pd.DataFrame:
-    """One row per token of the title and body: raw span, surface, normalised and folded forms."""
+class TokenColumns:
+    """The tokens of the title and body as plain columns: what ``Document.tokens`` is built from.
+
+    The finders (places, threats, themes) read these arrays and lists directly, so analysing a
+    corpus never builds a token DataFrame. ``norm``, ``surface`` and ``fold`` give one string per
+    token; each distinct surface is normalised and folded once (``codes`` index ``distinct``).
+    ``paragraph`` and ``sentence`` are -1 outside the body (``outside_body``).
+    """
+
+    def __init__(self, start, end, is_word, part, paragraph, sentence, codes, distinct, norms,
+                 folds):
+        self.start, self.end, self.is_word, self.part = start, end, is_word, part
+        self.paragraph, self.sentence = paragraph, sentence
+        self.codes, self.distinct, self.norms, self.folds = codes, distinct, norms, folds
+        self.outside_body = part != TOKENIZED_PARTS.index("body")
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    @cached_property
+    def norm(self) -> list[str]:
+        """The normalised form of each token."""
+        return list(map(self.norms.__getitem__, self.codes.tolist()))
+
+    @property
+    def vocabulary(self) -> tuple[list[str], np.ndarray]:
+        """The norms of the distinct surfaces and each token's index into them (for matchers)."""
+        return self.norms, self.codes
+
+    def fold_at(self, index: np.ndarray) -> list[str]:
+        """The folded (lemma) form of the tokens at ``index``."""
+        return list(map(self.folds.__getitem__, self.codes[index].tolist()))
+
+    @cached_property
+    def words(self) -> int:
+        """How many tokens are words (not punctuation)."""
+        return int(self.is_word.sum())
+
+
+def _token_columns(doc: Document) -> TokenColumns:
+    """One pass over the scanned text: spans, parts, paragraphs, sentences and forms of tokens."""
     all_starts, all_ends, all_words, all_texts = doc._scan
     part_code = np.full(len(all_starts), -1, dtype=np.int8)
     for code, part in enumerate(TOKENIZED_PARTS):
@@ -371,30 +416,43 @@ def tokenize(doc: Document) -> pd.DataFrame:
     else:
         norms = list(map(normalize_word, distinct))
     folds = list(map(lemma, norms))
-    outside_body = part_code != TOKENIZED_PARTS.index("body")
     paragraph = np.searchsorted(_starts(doc._paragraph_spans, 0), start, side="right") - 1
     sentence = np.searchsorted(_starts(doc._sentence_spans, 1), start, side="right") - 1
+    return TokenColumns(start, end, is_word, part_code, paragraph, sentence, codes, distinct,
+                        norms, folds)
+
+
+def tokenize(doc: Document) -> pd.DataFrame:
+    """One row per token of the title and body: raw span, surface, normalised and folded forms."""
+    columns = doc._token_columns
+    codes, size = columns.codes, len(columns.distinct)
     # One string array holds the distinct surfaces, norms and folds; each column takes from it.
-    strings = _strings([*distinct, *norms, *folds])
-    size = len(distinct)
+    strings = _strings([*columns.distinct, *columns.norms, *columns.folds])
+    outside_body = columns.outside_body
     table = pd.DataFrame(
         {
-            "start": start,
-            "end": end,
+            "start": columns.start,
+            "end": columns.end,
             "surface": strings.take(codes),
             "norm": strings.take(codes + size),
             "fold": strings.take(codes + 2 * size),
             "kind": pd.Categorical.from_codes(
-                np.where(is_word, 0, 1).astype(np.int8), dtype=_KIND_DTYPE, validate=False
+                np.where(columns.is_word, 0, 1).astype(np.int8), dtype=_KIND_DTYPE,
+                validate=False,
             ),
-            "part": pd.Categorical.from_codes(part_code, dtype=_PART_DTYPE, validate=False),
+            "part": pd.Categorical.from_codes(columns.part, dtype=_PART_DTYPE, validate=False),
             # Title tokens have no paragraph or sentence: <NA>.
-            "paragraph": pd.arrays.IntegerArray(paragraph, outside_body.copy()),
-            "sentence": pd.arrays.IntegerArray(sentence, outside_body),
+            "paragraph": pd.arrays.IntegerArray(columns.paragraph, outside_body.copy()),
+            "sentence": pd.arrays.IntegerArray(columns.sentence, outside_body.copy()),
         }
     )
     table.index.name = "token"
     return table
+
+
+def part_labels(part: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Token part codes (``TokenColumns.part``) as the string column mention tables show."""
+    return _strings(list(TOKENIZED_PARTS)).take(part)
 
 
 def _strings(values: list[str]) -> pd.api.extensions.ExtensionArray:

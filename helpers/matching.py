@@ -15,10 +15,14 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from helpers.morphology import lemma
 from helpers.normalization import EZAFE_HAMZA, ZWNJ, normalize_word
+
+#: The distinct norms of a text and, per token, the index of its norm among them.
+Vocabulary = tuple[list[str], np.ndarray]
 
 MATCH_COLUMNS = ["first_token", "end_token", "start", "end", "surface", "key", "pattern", "form"]
 
@@ -134,15 +138,21 @@ class PhraseMatcher:
         """The candidates of each distinct token that can start a phrase."""
         return _starting_candidates(norms, self._candidate_cache, self._candidates)
 
-    def matches(self, norms: list[str]) -> list[tuple[int, int, Phrase, int]]:
-        """Leftmost-longest matches in a list of token norms: (first, end, phrase, form rank)."""
-        candidates = self._starters(norms)
+    def matches(
+        self, norms: list[str], vocabulary: Vocabulary | None = None
+    ) -> list[tuple[int, int, Phrase, int]]:
+        """Leftmost-longest matches in a list of token norms: (first, end, phrase, form rank).
+
+        ``vocabulary`` (the distinct norms and each token's index into them) saves a pass over
+        every token when the caller has it (``TokenColumns.vocabulary``).
+        """
+        candidates = self._starters(norms if vocabulary is None else vocabulary[0])
         if not candidates:
             return []
         rank_at = self._rank_at
         out = []
         free = 0  # where the next match may start
-        for i in [i for i, norm in enumerate(norms) if norm in candidates]:
+        for i in _positions(norms, candidates, vocabulary):
             if i >= free:
                 hit = _longest_at(norms, i, candidates[norms[i]], rank_at)
                 if hit is not None:
@@ -211,13 +221,16 @@ class MatcherSet:
             self._cache[norm] = found
         return found
 
-    def matches(self, norms: list[str]) -> list[list[tuple[int, int, Phrase, int]]]:
+    def matches(
+        self, norms: list[str], vocabulary: Vocabulary | None = None
+    ) -> list[list[tuple[int, int, Phrase, int]]]:
         """Per matcher, its matches as ``PhraseMatcher.matches`` returns them."""
         out: list[list[tuple[int, int, Phrase, int]]] = [[] for _ in self.matchers]
         free = [0] * len(self.matchers)  # where each matcher's next match may start
         rank_at = [m._rank_at for m in self.matchers]
-        starters = _starting_candidates(norms, self._cache, self._candidates)
-        for i in [i for i, norm in enumerate(norms) if norm in starters]:
+        starters = _starting_candidates(norms if vocabulary is None else vocabulary[0],
+                                        self._cache, self._candidates)
+        for i in _positions(norms, starters, vocabulary):
             for k, candidates in starters[norms[i]]:
                 if free[k] <= i:
                     hit = _longest_at(norms, i, candidates, rank_at[k])
@@ -255,3 +268,12 @@ def _starting_candidates(norms: list[str], cache: dict, candidates_of) -> dict:
         if found:
             starters[norm] = found
     return starters
+
+
+def _positions(norms: list[str], starters: dict, vocabulary: Vocabulary | None) -> list[int]:
+    """The token positions whose norm can start a phrase, in order."""
+    if vocabulary is None:
+        return [i for i, norm in enumerate(norms) if norm in starters]
+    distinct, codes = vocabulary
+    starts = np.fromiter(map(starters.__contains__, distinct), dtype=bool, count=len(distinct))
+    return np.flatnonzero(starts[codes]).tolist()

@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from helpers._paths import data_dir
+from helpers._rows import Rows, optional_ints, strings
+from helpers.document import TOKENIZED_PARTS, part_labels
 from helpers.lexicons import LexiconError, duplicates, read_table
 from helpers.matching import PatternError, PhraseMatcher
 from helpers.normalization import normalize_word
@@ -245,21 +247,25 @@ def find_places(
 ) -> pd.DataFrame:
     """One row per place mention in ``doc`` (title and body): raw span, place, code, kind, where."""
     compiled = _gazetteer(gazetteer)
-    tokens = doc.tokens
-    norms = tokens["norm"].tolist()
-    found = compiled.places.matches(norms)
-    if not found:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in PLACE_COLUMNS})
-    token_start, token_end = tokens["start"].to_numpy(), tokens["end"].to_numpy()
+    rows = place_rows(doc, include_org_names=include_org_names, compiled=compiled)
+    return places_table(rows, doc.doc_id, compiled=compiled)
+
+
+def place_rows(doc, *, include_org_names: bool = False, compiled: _Compiled | None = None) -> Rows:
+    """The rows of ``find_places`` as plain columns (see ``helpers._rows``)."""
+    compiled = compiled if compiled is not None else _gazetteer(None)
+    tokens = doc._token_columns
+    norms = tokens.norm
+    found = compiled.places.matches(norms, tokens.vocabulary)
     first = np.array([m[0] for m in found], dtype=np.int64)
     last = np.array([m[1] for m in found], dtype=np.int64)
     keys = np.array([m[2].key for m in found], dtype=np.int64)
-    start, end = token_start[first], token_end[last - 1]
-    names = compiled.names.matches(norms)
+    start, end = tokens.start[first], tokens.end[last - 1]
+    names = compiled.names.matches(norms, tokens.vocabulary) if found else []
     name_first = np.array([m[0] for m in names], dtype=np.int64)
     name_last = np.array([m[1] for m in names], dtype=np.int64)
     is_org = compiled.name_is_org[np.array([m[2].key for m in names], dtype=np.int64)]
-    name_start, name_end = token_start[name_first], token_end[name_last - 1]
+    name_start, name_end = tokens.start[name_first], tokens.end[name_last - 1]
     org = _inside(start, end, name_start[is_org], name_end[is_org])
     blocked = _inside(start, end, name_start[~is_org], name_end[~is_org])
     context = compiled.context[keys]
@@ -267,7 +273,7 @@ def find_places(
     n = len(tokens)
     # Only the tokens next to each match are looked at, never the whole column.
     before = _at(norms, first - 1)
-    folds = tokens["fold"].take(np.clip(first - 1, 0, n - 1)).to_numpy(dtype=object)
+    folds = np.array(tokens.fold_at(np.clip(first - 1, 0, max(n - 1, 0))), dtype=object)
     cue = (first > 0) & (_member(before, GEOGRAPHIC_CUES) | _member(folds, GEOGRAPHIC_CUES))
     joined_left = (first > 0) & _member(before, _LIST_JOINERS)
     joined_right = (last < n) & _member(_at(norms, last), _LIST_JOINERS)
@@ -282,24 +288,41 @@ def find_places(
         "demonym"
     keep = accepted if include_org_names else accepted & ~org
     rows = np.flatnonzero(keep)
-    codes = {c: values.take(keys[rows]) for c, values in compiled.code_columns.items()}
     at = first[rows]
     raw = doc.raw
-    return pd.DataFrame({
-        "doc_id": doc.doc_id,
+    return {
         "start": start[rows],
         "end": end[rows],
-        "surface": pd.array([raw[s:e] for s, e in zip(start[rows].tolist(), end[rows].tolist(),
-                                                        strict=True)], dtype="str"),
+        "surface": [raw[s:e] for s, e in zip(start[rows].tolist(), end[rows].tolist(),
+                                              strict=True)],
+        "key": keys[rows],
+        "kind": kind[rows],
+        "paragraph": tokens.paragraph[at],
+        "sentence": tokens.sentence[at],
+        "part": tokens.part[at],
+        "in_org_name": org[rows],
+    }
+
+
+def places_table(rows: Rows, doc_id, *, compiled: _Compiled | None = None) -> pd.DataFrame:
+    """The table of ``find_places`` from ``place_rows`` (of one document or several joined)."""
+    compiled = compiled if compiled is not None else _gazetteer(None)
+    codes = {c: values.take(rows["key"]) for c, values in compiled.code_columns.items()}
+    outside = rows["part"] != TOKENIZED_PARTS.index("body")
+    return pd.DataFrame({
+        "doc_id": doc_id,
+        "start": rows["start"],
+        "end": rows["end"],
+        "surface": strings(rows["surface"]),
         "place": codes["place"], "place_fa": codes["place_fa"], "code": codes["code"],
-        "kind": pd.array(kind[rows], dtype="str"), "place_kind": codes["place_kind"],
+        "kind": strings(rows["kind"]), "place_kind": codes["place_kind"],
         "country": codes["country"], "country_code": codes["country_code"],
         "region": codes["region"], "region_code": codes["region_code"],
         "lat": codes["lat"], "lon": codes["lon"],
-        "paragraph": tokens["paragraph"].array.take(at),
-        "sentence": tokens["sentence"].array.take(at),
-        "part": tokens["part"].array.take(at).astype(str),
-        "in_org_name": org[rows],
+        "paragraph": optional_ints(rows["paragraph"], outside),
+        "sentence": optional_ints(rows["sentence"], outside),
+        "part": part_labels(rows["part"]),
+        "in_org_name": rows["in_org_name"],
     })
 
 

@@ -38,7 +38,8 @@ import pandas as pd
 import yaml
 
 from helpers._paths import data_dir
-from helpers.document import Document
+from helpers._rows import Rows, optional_ints, strings
+from helpers.document import TOKENIZED_PARTS, Document, TokenColumns, part_labels
 from helpers.lexicons import LexiconError, duplicates, read_yaml
 from helpers.matching import (
     FORM_NAMES,
@@ -364,28 +365,16 @@ def _themes(themes: Theme | str | os.PathLike | Mapping | None) -> Theme:
 
 def _word_counts(doc: Document, *, paragraphs: bool = True) -> tuple[int, pd.Series | None]:
     """Words in ``doc``, and per body paragraph (None when ``paragraphs`` is false)."""
-    tokens = doc.tokens
-    words = (tokens["kind"] == "word").to_numpy()
+    tokens = doc._token_columns
     if not paragraphs:
-        return int(words.sum()), None
-    paragraph = tokens["paragraph"].array
-    ids = paragraph.to_numpy(dtype=np.int64, na_value=-1)[words & ~paragraph.isna()]
+        return tokens.words, None
+    ids = tokens.paragraph[tokens.is_word & ~tokens.outside_body]
     n = len(doc._paragraph_spans)
     # Without paragraphs the index is the (object-typed) column of the empty table, as always.
     index = pd.Index(np.arange(n), name="paragraph") if n else doc.paragraphs["paragraph"]
     known = (ids >= 0) & (ids < len(index))
     counts = np.bincount(ids[known], minlength=len(index))
-    return int(words.sum()), pd.Series(counts, index=index, dtype="int64")
-
-
-# The empty mention table keeps the column types the table has always had.
-_EMPTY_MENTION_TYPES = {
-    "doc_id": "str", "start": "int64", "end": "int64", "surface": object, "theme": object,
-    "subtheme": object, "label_fa": "str", "label_en": "str", "theme_fa": "str",
-    "theme_en": "str", "pattern": object, "form": object, "in_context": "bool",
-    "paragraph": "Int64", "sentence": "Int64", "part": object, "first_token": "int64",
-    "end_token": "int64",
-}
+    return tokens.words, pd.Series(counts, index=index, dtype="int64")
 
 
 def find_themes(doc: Document, themes: Theme | str | os.PathLike | None = None) -> pd.DataFrame:
@@ -393,12 +382,21 @@ def find_themes(doc: Document, themes: Theme | str | os.PathLike | None = None) 
     if not isinstance(doc, Document):
         raise TypeError("find_themes() takes a Document; load the text with load_document().")
     book = _themes(themes)
-    tokens = doc.tokens
-    scan = _Scan(tokens, book)
+    mentions = themes_table(theme_rows(doc, book), doc.doc_id, book)
+    total, per_paragraph = _word_counts(doc)
+    mentions.attrs = {"doc_id": doc.doc_id, "words": total,
+                      "paragraph_words": per_paragraph.to_dict(), "themes": book}
+    return mentions
+
+
+def theme_rows(doc: Document, book: Theme | None = None) -> Rows:
+    """The rows of ``find_themes`` as plain columns (see ``helpers._rows``)."""
+    book = book if book is not None else _themes(None)
+    tokens = doc._token_columns
+    scan = _Scan(tokens.norm, book, tokens.vocabulary)
     found = [(theme, scan.matches(matcher)) for theme, matcher in book.matchers.items()]
     found = _apply_context(found, book, tokens, scan)
-    starts = tokens["start"].to_numpy()
-    ends = tokens["end"].to_numpy()
+    starts, ends = tokens.start, tokens.end
     # (start, end, theme) is unique, since one theme's matches never overlap: phrases are
     # never compared.
     rows = sorted(
@@ -406,43 +404,53 @@ def find_themes(doc: Document, themes: Theme | str | os.PathLike | None = None) 
         for theme, matches in found
         for first, last, phrase, rank in matches
     )
-    if rows:
-        mentions = _mention_table(rows, doc, book)
-    else:
-        mentions = pd.DataFrame({c: pd.Series(dtype=t) for c, t in _EMPTY_MENTION_TYPES.items()})
-    total, per_paragraph = _word_counts(doc)
-    mentions.attrs = {"doc_id": doc.doc_id, "words": total,
-                      "paragraph_words": per_paragraph.to_dict(), "themes": book}
-    return mentions
-
-
-def _mention_table(rows: list[tuple], doc: Document, book: Theme) -> pd.DataFrame:
-    """The mention table of (start, end, theme, first, end token, phrase, rank) rows, in order."""
-    start, end, theme, first, last, phrase, rank = map(list, zip(*rows, strict=True))
-    subtheme = [p.key[0] for p in phrase]
-    labels = [book.labels[k] for k in zip(theme, subtheme, strict=True)]
-    label_fa, label_en, theme_fa, theme_en = map(list, zip(*labels, strict=True))
-    tokens = doc.tokens
+    start, end, theme, first, last, phrase, rank = (
+        map(list, zip(*rows, strict=True)) if rows else ([] for _ in range(7)))
+    at = np.array(first, dtype=np.int64)
     raw = doc.raw
-    return pd.DataFrame({
-        "doc_id": [doc.doc_id] * len(rows),
-        "start": start,
-        "end": end,
+    return {
+        "start": np.array(start, dtype=np.int64),
+        "end": np.array(end, dtype=np.int64),
         "surface": [raw[s:e] for s, e in zip(start, end, strict=True)],
         "theme": theme,
-        "subtheme": subtheme,
-        "label_fa": label_fa,
-        "label_en": label_en,
-        "theme_fa": theme_fa,
-        "theme_en": theme_en,
+        "subtheme": [p.key[0] for p in phrase],
         "pattern": [p.pattern for p in phrase],
         "form": [FORM_NAMES[r] for r in rank],
-        "in_context": [bool(p.key[1]) for p in phrase],
-        "paragraph": tokens["paragraph"].array.take(first),
-        "sentence": tokens["sentence"].array.take(first),
-        "part": tokens["part"].array.take(first).astype(str),
-        "first_token": first,
-        "end_token": last,
+        "in_context": np.array([bool(p.key[1]) for p in phrase], dtype=bool),
+        "paragraph": tokens.paragraph[at],
+        "sentence": tokens.sentence[at],
+        "part": tokens.part[at],
+        "first_token": at,
+        "end_token": np.array(last, dtype=np.int64),
+    }
+
+
+def themes_table(rows: Rows, doc_id, book: Theme | None = None) -> pd.DataFrame:
+    """The table of ``find_themes`` from ``theme_rows`` (of one document or several joined)."""
+    book = book if book is not None else _themes(None)
+    labels = [book.labels[k] for k in zip(rows["theme"], rows["subtheme"], strict=True)]
+    label_fa, label_en, theme_fa, theme_en = (
+        map(list, zip(*labels, strict=True)) if labels else ([] for _ in range(4)))
+    outside = rows["part"] != TOKENIZED_PARTS.index("body")
+    return pd.DataFrame({
+        "doc_id": doc_id,
+        "start": rows["start"],
+        "end": rows["end"],
+        "surface": strings(rows["surface"]),
+        "theme": strings(rows["theme"]),
+        "subtheme": strings(rows["subtheme"]),
+        "label_fa": strings(label_fa),
+        "label_en": strings(label_en),
+        "theme_fa": strings(theme_fa),
+        "theme_en": strings(theme_en),
+        "pattern": strings(rows["pattern"]),
+        "form": strings(rows["form"]),
+        "in_context": rows["in_context"],
+        "paragraph": optional_ints(rows["paragraph"], outside),
+        "sentence": optional_ints(rows["sentence"], outside),
+        "part": part_labels(rows["part"]),
+        "first_token": rows["first_token"],
+        "end_token": rows["end_token"],
     })
 
 
@@ -453,30 +461,29 @@ class _Scan:
     non-overlapping matches, so one matcher's share is exactly what it would find alone.
     """
 
-    def __init__(self, tokens: pd.DataFrame, book: Theme):
-        self.tokens = tokens
+    def __init__(self, norms: list[str], book: Theme, vocabulary=None):
         self.book = book
-        self.found = book.scanner.matches(tokens["norm"].tolist())
+        self.found = book.scanner.matches(norms, vocabulary)
 
     def matches(self, matcher: PhraseMatcher) -> list[tuple[int, int, Phrase, int]]:
         """One matcher's matches: (first token, end token, phrase, form rank)."""
         return self.found[self.book.scanner.matchers.index(matcher)]
 
-    def find(self, matcher: PhraseMatcher, raw: str) -> pd.DataFrame:
+    def find(self, matcher: PhraseMatcher, tokens: pd.DataFrame, raw: str) -> pd.DataFrame:
         """One matcher's matches as the table ``PhraseMatcher.find`` returns."""
-        return matches_table(self.matches(matcher), self.tokens, raw)
+        return matches_table(self.matches(matcher), tokens, raw)
 
 
 def _apply_context(
-    found: list[tuple[str, list[tuple]]], book: Theme, tokens: pd.DataFrame, scan: _Scan
+    found: list[tuple[str, list[tuple]]], book: Theme, tokens: TokenColumns, scan: _Scan
 ) -> list[tuple[str, list[tuple]]]:
     """Drop context-only matches that have no context phrase in their sentence or paragraph."""
     if not any(p.key[1] for _theme, matches in found for _f, _l, p, _r in matches):
         return found
     units = {}
     for (theme, sub), (matcher, scope) in book.context_matchers.items():
-        column = "sentence" if scope == "sentence" else "paragraph"
-        unit = tokens[column].to_numpy(dtype=float, na_value=-1.0)
+        column = tokens.sentence if scope == "sentence" else tokens.paragraph
+        unit = np.where(tokens.outside_body, -1, column)
         hits = [first for first, _last, _p, _r in scan.matches(matcher)]
         units[(theme, sub)] = (unit, set(unit[hits].tolist()))
     kept = []
@@ -517,6 +524,30 @@ def _count_columns(book: Theme, by: str) -> dict[str, pd.api.extensions.Extensio
         typed = pd.DataFrame({c: keys[c].to_numpy() for c in keys.columns})
         book._cache[key] = {c: typed[c].array for c in typed.columns}
     return book._cache[key]
+
+
+def theme_count_rows(rows: Rows, words: int, book: Theme, *, by: str = "theme") -> Rows:
+    """One document's count per theme (dictionary order) from its ``theme_rows``, and its words."""
+    keys = _count_keys(book, by)
+    group = ["theme"] if by == "theme" else ["theme", "subtheme"]
+    found = Counter(zip(*(rows[c] for c in group)))
+    count = np.array([found.get(k, 0) for k in zip(*(keys[c].tolist() for c in group))],
+                     dtype=np.int64)
+    return {"count": count, "words": np.full(len(count), words, dtype=np.int64)}
+
+
+def theme_counts_table(rows: Rows, doc_id, book: Theme, *, by: str = "theme") -> pd.DataFrame:
+    """The per-document table of ``theme_counts`` from ``theme_count_rows`` (joined or not)."""
+    count, words = rows["count"], rows["words"]
+    columns = _count_columns(book, by)
+    size = len(next(iter(columns.values())))
+    if len(count) != size:  # the rows of several documents: the keys repeat for each
+        columns = {c: v.take(np.tile(np.arange(size), len(count) // size))
+                   for c, v in columns.items()}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(words > 0, np.round(1000 * count / words.astype(float), 3), 0.0)
+    return pd.DataFrame({"doc_id": doc_id, **columns, "count": count, "words": words,
+                         "per_1000": rate})
 
 
 def theme_counts(
@@ -560,13 +591,8 @@ def theme_counts(
     keys = _count_keys(book, by)
     group = ["theme"] if by == "theme" else ["theme", "subtheme"]
     if per == "document":
-        found = Counter(zip(*(mentions[c].tolist() for c in group)))
-        count = np.array([found.get(k, 0) for k in zip(*(keys[c].tolist() for c in group))],
-                         dtype=np.int64)
-        rate = np.round(1000 * count / float(total), 3) if total > 0 else np.zeros(len(count))
-        columns = _count_columns(book, by)
-        return pd.DataFrame({"doc_id": doc_id, **columns, "count": count, "words": total,
-                             "per_1000": rate})
+        rows = theme_count_rows({c: mentions[c].tolist() for c in group}, total, book, by=by)
+        return theme_counts_table(rows, doc_id, book, by=by)
     body = mentions[mentions["paragraph"].notna()]
     counts = body.groupby([*group, "paragraph"], sort=False).size().rename("count")
     grid = per_paragraph.rename("words").rename_axis("paragraph").reset_index()

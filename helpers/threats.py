@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from helpers._paths import data_dir
+from helpers._rows import Rows, optional_ints, strings
+from helpers.document import TOKENIZED_PARTS, part_labels
 from helpers.lexicons import LexiconError, duplicates, read_yaml
 from helpers.matching import PatternError, PhraseMatcher
 from helpers.normalization import normalize_word
@@ -102,34 +104,53 @@ def find_threats(
     doc, *, lexicon: str | Path | pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """One row per threat mention in ``doc``: raw span, threat label, category, where."""
+    table, matcher = _lexicon(lexicon)
+    return threats_table(threat_rows(doc, matcher=matcher), doc.doc_id, table=table)
+
+
+def _lexicon(lexicon: str | Path | pd.DataFrame | None) -> tuple[pd.DataFrame, PhraseMatcher]:
     if isinstance(lexicon, pd.DataFrame):
-        table, matcher = lexicon.reset_index(drop=True), _build(lexicon.reset_index(drop=True))
-    else:
-        path = Path(lexicon) if lexicon is not None else default_threat_lexicon_path()
-        table, matcher = _matcher(str(path))
-    tokens = doc.tokens
-    found = matcher.matches(tokens["norm"].tolist())
-    if not found:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in THREAT_COLUMNS})
+        table = lexicon.reset_index(drop=True)
+        return table, _build(table)
+    path = Path(lexicon) if lexicon is not None else default_threat_lexicon_path()
+    return _matcher(str(path))
+
+
+def threat_rows(doc, *, matcher: PhraseMatcher | None = None) -> Rows:
+    """The rows of ``find_threats`` as plain columns (see ``helpers._rows``)."""
+    matcher = matcher if matcher is not None else _lexicon(None)[1]
+    tokens = doc._token_columns
+    found = matcher.matches(tokens.norm, tokens.vocabulary)
     first = np.array([m[0] for m in found], dtype=np.int64)
     last = np.array([m[1] for m in found], dtype=np.int64)
-    start = tokens["start"].to_numpy()[first]
-    end = tokens["end"].to_numpy()[last - 1]
-    keys = np.array([m[2].key for m in found], dtype=np.int64)
-    entries = {c: table[c].array.take(keys)
-               for c in ("threat", "code", "category", "category_label", "category_fa")}
+    start, end = tokens.start[first], tokens.end[last - 1]
     raw = doc.raw
-    return pd.DataFrame({
-        "doc_id": doc.doc_id,
+    return {
         "start": start,
         "end": end,
         "surface": [raw[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)],
-        "threat": entries["threat"], "code": entries["code"],
-        "category": entries["category"], "category_label": entries["category_label"],
-        "category_fa": entries["category_fa"],
-        "paragraph": tokens["paragraph"].array.take(first),
-        "sentence": tokens["sentence"].array.take(first),
-        "part": tokens["part"].array.take(first).astype(str),
+        "key": np.array([m[2].key for m in found], dtype=np.int64),
+        "paragraph": tokens.paragraph[first],
+        "sentence": tokens.sentence[first],
+        "part": tokens.part[first],
+    }
+
+
+def threats_table(rows: Rows, doc_id, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The table of ``find_threats`` from ``threat_rows`` (of one document or several joined)."""
+    table = table if table is not None else _lexicon(None)[0]
+    entries = {c: table[c].array.take(rows["key"])
+               for c in ("threat", "code", "category", "category_label", "category_fa")}
+    outside = rows["part"] != TOKENIZED_PARTS.index("body")
+    return pd.DataFrame({
+        "doc_id": doc_id,
+        "start": rows["start"],
+        "end": rows["end"],
+        "surface": strings(rows["surface"]),
+        **entries,
+        "paragraph": optional_ints(rows["paragraph"], outside),
+        "sentence": optional_ints(rows["sentence"], outside),
+        "part": part_labels(rows["part"]),
     })
 
 

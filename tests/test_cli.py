@@ -101,6 +101,6 @@ def test_broken_package_data_exits_two_with_the_reason(monkeypatch, tmp_path, se
     def broken(doc):
         raise LexiconError("gazetteer.csv line 3: duplicated form")
 
-    monkeypatch.setattr(corpus, "_analysers", lambda: {"places": broken})
+    monkeypatch.setattr(corpus, "_analysers", lambda resources=None: {"places": broken})
     assert main(["analyze", str(seed_path), "--out", str(tmp_path / "out")]) == 2
     assert "duplicated form" in capsys.readouterr().err

@@ -146,7 +146,7 @@ def test_an_analysis_that_breaks_is_reported_not_raised(monkeypatch, corpus_dir)
     def broken(doc):
         raise RuntimeError("gazetteer exploded")
 
-    monkeypatch.setattr(corpus, "_analysers", lambda: {"places": broken})
+    monkeypatch.setattr(corpus, "_analysers", lambda resources=None: {"places": broken})
     result = helpers.analyze_corpus(corpus_dir / "b_second.txt", progress=False)
     assert result.documents.empty
     assert result.failures.loc[0, "stage"] == "analyse"
@@ -171,14 +171,22 @@ def test_result_object(serial):
         serial["nope"]
 
 
-def test_gathering_in_batches_and_out_of_order_keeps_input_order(monkeypatch, serial, inputs):
-    monkeypatch.setattr(corpus, "_COMPACT_EVERY", 1)
-    outcomes = [corpus._run_task(task) for task in corpus._tasks(inputs, None)]
-    shuffled = list(reversed(outcomes))
-    assert shuffled != outcomes
-    gathered = corpus._gather(shuffled, len(outcomes))
+def test_batches_gathered_out_of_order_keep_input_order(serial, inputs):
+    tasks = corpus._tasks(inputs, None)
+    batches = [corpus._run_tasks(tasks[i : i + 2]) for i in range(0, len(tasks), 2)]
+    shuffled = list(reversed(batches))
+    gathered = corpus._gather(shuffled, len(tasks))
     for name, table in serial.tables().items():
         pd.testing.assert_frame_equal(gathered[name], table, obj=name)
+
+
+def test_batches_of_any_size_give_the_same_tables(serial, inputs):
+    for size in (1, 4):
+        tasks = corpus._tasks(inputs, None)
+        batches = [corpus._run_tasks(tasks[i : i + size]) for i in range(0, len(tasks), size)]
+        result = corpus._gather(batches, len(tasks))
+        for name, table in serial.tables().items():
+            pd.testing.assert_frame_equal(result[name], table, obj=f"{name}, batches of {size}")
 
 
 def test_broken_package_data_stops_the_run_at_once(monkeypatch, corpus_dir):
@@ -187,6 +195,6 @@ def test_broken_package_data_stops_the_run_at_once(monkeypatch, corpus_dir):
     def broken(doc):
         raise LexiconError("gazetteer.csv line 3: duplicated form")
 
-    monkeypatch.setattr(corpus, "_analysers", lambda: {"places": broken})
+    monkeypatch.setattr(corpus, "_analysers", lambda resources=None: {"places": broken})
     with pytest.raises(LexiconError, match="duplicated"):
         helpers.analyze_corpus(corpus_dir, progress=False)

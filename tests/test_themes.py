@@ -217,7 +217,8 @@ def test_find_themes_on_text_without_mentions():
 def test_windowed_scan_matches_full_scan(seed_doc, book):
     for theme, matcher in book.matchers.items():
         full = matcher.find(seed_doc.tokens, seed_doc.raw)
-        scan = th._Scan(seed_doc.tokens, book).find(matcher, seed_doc.raw)
+        scan = th._Scan(seed_doc.tokens["norm"].tolist(), book).find(matcher, seed_doc.tokens,
+                                                                   seed_doc.raw)
         cols = ["first_token", "end_token", "start", "end", "pattern", "form"]
         assert full[cols].reset_index(drop=True).equals(scan[cols].reset_index(drop=True)), theme
 

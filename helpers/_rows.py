@@ -1,0 +1,51 @@
+"""Mention tables as plain columns: found per document, joined per batch, made a DataFrame once.
+
+Building a pandas DataFrame costs about a millisecond whatever its size, and a text of a dozen
+kilobytes takes only a few milliseconds to analyse; so the finders (places, threats, themes)
+return their rows as plain columns (numpy arrays and lists), ``find_*`` turns one document's
+rows into a table, and a corpus run joins the rows of many documents and builds each table once.
+The same builder makes both, so a corpus table is exactly the single-document tables stacked.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+import numpy as np
+import pandas as pd
+
+Rows = dict[str, "np.ndarray | list"]
+
+
+def n_rows(rows: Rows) -> int:
+    """How many rows the columns hold (every column has the same length)."""
+    return len(next(iter(rows.values())))
+
+
+def concat_rows(parts: list[Rows]) -> Rows:
+    """The rows of several documents, one after another, as one set of columns."""
+    if len(parts) == 1:
+        return parts[0]
+    joined: Rows = {}
+    for name, first in parts[0].items():
+        columns = [part[name] for part in parts]
+        if isinstance(first, np.ndarray):
+            joined[name] = np.concatenate(columns)
+        else:
+            joined[name] = list(chain.from_iterable(columns))
+    return joined
+
+
+def doc_ids(ids: list[str], counts: list[int]) -> np.ndarray:
+    """The ``doc_id`` column of joined rows: each document's id once per row it has."""
+    return np.repeat(np.array(ids, dtype=object), counts)
+
+
+def optional_ints(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+    """A nullable Int64 column: ``values`` where ``missing`` is false, <NA> where it is true."""
+    return pd.arrays.IntegerArray(np.asarray(values, dtype=np.int64), np.asarray(missing, bool))
+
+
+def strings(values) -> pd.api.extensions.ExtensionArray:
+    """A column in pandas' default string dtype."""
+    return pd.array(values if isinstance(values, np.ndarray) else list(values), dtype="str")
