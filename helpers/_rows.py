@@ -36,6 +36,17 @@ def concat_rows(parts: list[Rows]) -> Rows:
     return joined
 
 
+def slice_rows(rows: Rows, start: int, stop: int) -> Rows:
+    """Rows ``start`` to ``stop`` of every column."""
+    return {name: column[start:stop] for name, column in rows.items()}
+
+
+def split_rows(rows: Rows, owner: np.ndarray, n: int) -> list[Rows]:
+    """Rows grouped by ``owner`` (0 to n-1, ascending, as joined rows are): one Rows each."""
+    bounds = np.searchsorted(owner, np.arange(n + 1)).tolist()
+    return [slice_rows(rows, bounds[i], bounds[i + 1]) for i in range(n)]
+
+
 def doc_ids(ids: list[str], counts: list[int]) -> np.ndarray:
     """The ``doc_id`` column of joined rows: each document's id once per row it has."""
     return np.repeat(np.array(ids, dtype=object), counts)

@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers._rows import Rows, concat_rows, doc_ids, n_rows, strings
+from helpers._batch import TextBatch, rows_by_text
+from helpers._rows import Rows, concat_rows, doc_ids, n_rows, split_rows, strings
 from helpers.document import Document, TextLoadError, load_document
 from helpers.lexicons import LexiconError
 from helpers.matching import PatternError
@@ -153,10 +154,31 @@ def _analyze_rows(doc: Document, doc_id: str, resources: _Resources,
                   analysers: dict[str, Callable[[Document], Rows]]) -> dict[str, Rows]:
     """Every table's rows for one text (a text that fails an analysis raises here)."""
     found = {name: find(doc) for name, find in analysers.items()}
+    return _with_counts(doc, doc_id, found, doc._token_columns.words, resources)
+
+
+def _analyze_batch_rows(docs: list[Document], doc_ids: list[str], resources: _Resources,
+                        analysers: dict[str, Callable[[Document], Rows]]) -> list[dict[str, Rows]]:
+    """What ``_analyze_rows`` gives for each text, with each finder run once on all of them."""
+    batch = TextBatch(docs)
+    found = {}
+    for name, find in analysers.items():
+        rows, owner = rows_by_text(batch, find(batch))
+        found[name] = split_rows(rows, owner, len(docs))
+    return [
+        _with_counts(doc, doc_id, {name: parts[i] for name, parts in found.items()},
+                     int(batch.words[i]), resources)
+        for i, (doc, doc_id) in enumerate(zip(docs, doc_ids, strict=True))
+    ]
+
+
+def _with_counts(doc: Document, doc_id: str, found: dict[str, Rows], words: int,
+                 resources: _Resources) -> dict[str, Rows]:
+    """A text's mention rows, with its theme counts and its row of the documents table."""
     if "themes" in found:
-        found["theme_counts"] = resources.themes.theme_count_rows(
-            found["themes"], doc._token_columns.words, resources.book)
-    meta = doc.metadata()
+        found["theme_counts"] = resources.themes.theme_count_rows(found["themes"], words,
+                                                                  resources.book)
+    meta = doc._metadata(words)
     meta["doc_id"] = doc_id
     meta["path"] = str(doc.path) if doc.path is not None else None
     documents = {c: [meta.get(c)] for c in DOCUMENT_COLUMNS[1:]}
@@ -205,23 +227,41 @@ def _failure(task: _Task, stage: str, err: BaseException | str) -> dict[str, Any
             "reason": reason}
 
 
-def _run_task(task: _Task, errors: str, resources: _Resources, analysers: dict
-              ) -> tuple[dict | None, dict | None]:
-    """Analyse one input: (rows by table or None, failure or None); bad input never raises."""
+def _load_task(task: _Task) -> tuple[Document | None, dict | None]:
+    """Load one input: (Document or None, failure or None); bad input never raises."""
     if task.problem is not None:
         return None, _failure(task, "find", task.problem)
     try:
-        doc = load_document(Path(task.path), encoding=task.encoding, doc_id=task.doc_id)
+        return load_document(Path(task.path), encoding=task.encoding, doc_id=task.doc_id), None
     except LOAD_ERRORS as err:
         return None, _failure(task, "load", err)
+
+
+def _analyze_loaded(loaded: list[tuple[_Task, Document]], errors: str, resources: _Resources,
+                    analysers: dict) -> list[tuple[_Task, dict | None, dict | None]]:
+    """Rows of every loaded text, or the failure of a text that breaks an analysis.
+
+    The texts are analysed together (``TextBatch``); if that raises, they are analysed again one
+    by one, so that only the texts that break are reported and the others still count.
+    """
     try:
-        return _analyze_rows(doc, task.doc_id, resources, analysers), None
+        rows = _analyze_batch_rows([doc for _, doc in loaded], [t.doc_id for t, _ in loaded],
+                                   resources, analysers)
+        return [(task, r, None) for (task, _), r in zip(loaded, rows, strict=True)]
     except FATAL_ERRORS:
         raise
-    except Exception as err:  # a text that loads but breaks an analysis: report, go on
+    except Exception:
         if errors == "raise":
             raise
-        return None, _failure(task, "analyse", err)
+    analysed = []
+    for task, doc in loaded:
+        try:
+            analysed.append((task, _analyze_rows(doc, task.doc_id, resources, analysers), None))
+        except FATAL_ERRORS:
+            raise
+        except Exception as err:  # a text that loads but breaks an analysis: report, go on
+            analysed.append((task, None, _failure(task, "analyse", err)))
+    return analysed
 
 
 @dataclass
@@ -242,14 +282,22 @@ def _run_tasks(tasks: Sequence[_Task], errors: str = "report") -> _Batch:
     """Analyse a batch of inputs (one process chunk or Dask partition) into one set of tables."""
     resources = _Resources()
     analysers = _analysers(resources)
-    items, indices, failures = [], [], []
+    loaded, failures = [], []
     for task in tasks:
-        rows, failure = _run_task(task, errors, resources, analysers)
+        doc, failure = _load_task(task)
+        if failure is not None:
+            failures.append((task.index, failure))
+        else:
+            loaded.append((task, doc))
+    analysed = _analyze_loaded(loaded, errors, resources, analysers) if loaded else []
+    items, indices = [], []
+    for task, rows, failure in analysed:
         if failure is not None:
             failures.append((task.index, failure))
         else:
             items.append((task.doc_id, rows))
             indices.append(task.index)
+    failures.sort(key=lambda item: item[0])
     tables = _build_tables(items, resources)
     order = {}
     for name in tables:

@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import compress
 from operator import itemgetter
 from pathlib import Path
@@ -26,6 +26,8 @@ from helpers._paths import _REPO_ROOT as REPO_ROOT
 from helpers.dates import find_dates
 from helpers.morphology import lemma
 from helpers.normalization import (
+    _WORD_END_MARKS,
+    _WORD_INSIDE,
     BIDI_CONTROLS,
     DIACRITICS,
     EZAFE_HAMZA,
@@ -88,6 +90,7 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)\.[»\")\]]*$")
 _NOT_TOKEN = rf"\s{ZWNJ}{BIDI_CONTROLS}\u200b{DIACRITICS}{EZAFE_HAMZA}"
 TOKEN_PATTERN = re.compile(rf"(?P<word>{WORD})|(?P<punct>[^\w{_NOT_TOKEN}])")
 _TOKEN_SPLIT = re.compile(rf"({WORD}|[^\w{_NOT_TOKEN}])")
+_NOT_TOKEN_CHARS = frozenset(ZWNJ + BIDI_CONTROLS + "\u200b" + DIACRITICS + EZAFE_HAMZA)
 
 
 def decode(data: bytes, *, encoding: str | None = None, name: str = "<bytes>") -> tuple[str, str]:
@@ -252,6 +255,9 @@ class Document:
 
     def metadata(self) -> dict[str, object]:
         """Title, date, source address, identifiers and sizes, as a plain dict."""
+        return self._metadata(self._token_columns.words)
+
+    def _metadata(self, words: int) -> dict[str, object]:
         return {
             "doc_id": self.doc_id,
             "title": self.title,
@@ -262,7 +268,7 @@ class Document:
             "characters": len(self.raw),
             "paragraphs": len(self._paragraph_spans),
             "sentences": len(self._sentence_spans),
-            "tokens": self._token_columns.words,
+            "tokens": words,
         }
 
     @cached_property
@@ -312,16 +318,7 @@ class Document:
     @cached_property
     def _scan(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
         """One pass over the whole text: start, end, is-word and folded text of every token."""
-        folded = self._folded
-        # split() gives [gap, token, gap, token, ..., gap]: every length, no Match objects.
-        pieces = _TOKEN_SPLIT.split(folded)
-        texts = pieces[1::2]
-        ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))[1::2]
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        # In SCAN_TABLE text \w is exactly str.isalnum, so a token is a word iff it starts with one.
-        first = map(itemgetter(0), texts)
-        words = np.fromiter(map(str.isalnum, first), dtype=bool, count=len(texts))
-        return ends - lengths, ends, words, texts
+        return scan_tokens(self._folded)
 
     @cached_property
     def _words(self) -> list[tuple[int, str]]:
@@ -341,6 +338,100 @@ class Document:
 TOKENIZED_PARTS = ("title", "body")
 
 
+def scan_tokens(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Start, end, is-word and text of every token of a text translated with SCAN_TABLE.
+
+    The tokens are those of ``_TOKEN_SPLIT`` (``TOKEN_PATTERN``), found with numpy from a class
+    per character: the regex visits every character in Python's regex engine and the token
+    lengths then cost a pass of their own, which made tokenising the slowest step of loading.
+    ``scan_tokens_regex`` is the reference; the tests compare the two on random text.
+    """
+    try:
+        codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    except UnicodeError:  # cannot happen for a str; kept so that any failure falls back
+        return scan_tokens_regex(folded)
+    kind = _char_classes(codes)
+    in_run = kind <= _INSIDE  # letters, digits, marks and invisible joiners form words
+    # A word is the stretch of a run of such characters from its first letter or digit to its
+    # last letter, digit or mark (marks and joiners before the first letter are no token; joiners
+    # after the last letter or mark are dropped), as the regex's greedy match gives.
+    run = np.cumsum(in_run & ~np.concatenate(([False], in_run[:-1])))
+    letter = np.flatnonzero(kind == _LETTER)
+    new_run = run[letter][1:] != run[letter][:-1]
+    word_start = letter[np.concatenate(([True], new_run))] if len(letter) else letter
+    ending = np.flatnonzero(kind <= _MARK)
+    run_ends = run[ending][1:] != run[ending][:-1]
+    last = ending[np.concatenate((run_ends, [True]))] if len(ending) else ending
+    last_of_run = np.zeros(int(run[-1]) + 1 if len(run) else 1, dtype=np.int64)
+    last_of_run[run[last]] = last
+    word_end = last_of_run[run[word_start]] + 1
+    punct = np.flatnonzero(kind == _PUNCT)
+    starts = np.concatenate((word_start, punct))
+    order = np.argsort(starts, kind="stable")
+    starts = starts[order]
+    ends = np.concatenate((word_end, punct + 1))[order]
+    words = np.concatenate((np.ones(len(word_start), bool), np.zeros(len(punct), bool)))[order]
+    return starts, ends, words, _token_texts(folded, codes, starts, ends)
+
+
+def _token_texts(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """``text[start:end]`` for every token: one split of the text with a NUL at each edge."""
+    if not len(starts) or "\x00" in text:
+        return [text[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    edges = np.empty(2 * len(starts), dtype=np.int64)
+    edges[0::2], edges[1::2] = starts, ends
+    # [gap, NUL, token, NUL, gap, NUL, token, ...]: the tokens are every second piece.
+    marked = np.insert(codes, edges, 0).tobytes().decode("utf-32-le", "surrogatepass")
+    return marked.split("\x00")[1::2]
+
+
+def scan_tokens_regex(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """``scan_tokens`` with the token regex: slower, and the definition the tests check against."""
+    # split() gives [gap, token, gap, token, ..., gap]: every length, no Match objects.
+    pieces = _TOKEN_SPLIT.split(folded)
+    texts = pieces[1::2]
+    ends = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))[1::2]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    # In SCAN_TABLE text \w is exactly str.isalnum, so a token is a word iff it starts with one.
+    first = map(itemgetter(0), texts)
+    words = np.fromiter(map(str.isalnum, first), dtype=bool, count=len(texts))
+    return ends - lengths, ends, words, texts
+
+
+# Character classes for scan_tokens, ordered so that "<= _MARK" and "<= _INSIDE" are the sets
+# the token regex uses: \w (str.isalnum once "_" is folded away), marks that may end a word,
+# invisible characters that may stand inside one, characters that are no token (whitespace,
+# and marks or invisibles outside words), and anything else, which is a one-character token.
+_LETTER, _MARK, _INSIDE, _SPACE, _PUNCT = range(5)
+
+
+def _char_class(ch: str) -> int:
+    if ch.isalnum() or ch == "_":
+        return _LETTER
+    if ch in _WORD_END_MARKS:
+        return _MARK
+    if ch in _WORD_INSIDE:
+        return _INSIDE
+    if ch.isspace() or ch in _NOT_TOKEN_CHARS:
+        return _SPACE
+    return _PUNCT
+
+
+@lru_cache(maxsize=1)
+def _bmp_classes() -> np.ndarray:
+    """The class of every character of the Basic Multilingual Plane (built once, 64 KB)."""
+    return np.fromiter(map(_char_class, map(chr, range(0x10000))), dtype=np.uint8,
+                       count=0x10000)
+
+
+def _char_classes(codes: np.ndarray) -> np.ndarray:
+    table = _bmp_classes()
+    astral = codes >= 0x10000
+    if not astral.any():
+        return table[codes]
+    kind = table[np.where(astral, 0, codes)]
+    kind[astral] = [_char_class(chr(c)) for c in codes[astral].tolist()]
+    return kind
 def _shown_path(path: Path | None) -> str | None:
     """A path as a reader should see it: relative to the repository when it lies inside it."""
     if path is None:
@@ -361,11 +452,17 @@ class TokenColumns:
     """
 
     def __init__(self, start, end, is_word, part, paragraph, sentence, codes, distinct, norms,
-                 folds):
+                 folds, *, paragraph_key=None, sentence_key=None):
         self.start, self.end, self.is_word, self.part = start, end, is_word, part
         self.paragraph, self.sentence = paragraph, sentence
         self.codes, self.distinct, self.norms, self.folds = codes, distinct, norms, folds
         self.outside_body = part != TOKENIZED_PARTS.index("body")
+        # Which paragraph and sentence a token is in, as keys that tell two texts apart when
+        # the columns hold several (helpers._batch); -1 outside the body.
+        self.paragraph_key = (np.where(self.outside_body, -1, paragraph)
+                              if paragraph_key is None else paragraph_key)
+        self.sentence_key = (np.where(self.outside_body, -1, sentence)
+                             if sentence_key is None else sentence_key)
 
     def __len__(self) -> int:
         return len(self.start)
@@ -390,6 +487,24 @@ class TokenColumns:
         return int(self.is_word.sum())
 
 
+def token_forms(surface: list[str], skip_rules=frozenset(), overrides=None
+                ) -> tuple[np.ndarray, list[str], list[str], list[str]]:
+    """Each distinct surface normalised and folded once: (codes, distinct, norms, folds).
+
+    ``codes`` gives, per token, the index of its surface in ``distinct``; columns are then built
+    by index (take) instead of one string at a time.
+    """
+    index = {word: i for i, word in enumerate(dict.fromkeys(surface))}
+    codes = np.fromiter(map(index.__getitem__, surface), dtype=np.int64, count=len(surface))
+    distinct = list(index)
+    if skip_rules or overrides:
+        options = {"skip_rules": skip_rules, "overrides": overrides}
+        norms = [normalize(w, **options).strip() for w in distinct]
+    else:
+        norms = list(map(normalize_word, distinct))
+    return codes, distinct, norms, list(map(lemma, norms))
+
+
 def _token_columns(doc: Document) -> TokenColumns:
     """One pass over the scanned text: spans, parts, paragraphs, sentences and forms of tokens."""
     all_starts, all_ends, all_words, all_texts = doc._scan
@@ -406,16 +521,7 @@ def _token_columns(doc: Document) -> TokenColumns:
         surface = list(compress(all_texts, keep.tolist()))
     else:
         surface = [raw[s:e] for s, e in zip(start.tolist(), end.tolist())]
-    # Each distinct word is normalised and folded once; columns are built by index (take).
-    index = {word: i for i, word in enumerate(dict.fromkeys(surface))}
-    codes = np.fromiter(map(index.__getitem__, surface), dtype=np.int64, count=len(surface))
-    distinct = list(index)
-    if doc.skip_rules or doc.overrides:
-        options = {"skip_rules": doc.skip_rules, "overrides": doc.overrides}
-        norms = [normalize(w, **options).strip() for w in distinct]
-    else:
-        norms = list(map(normalize_word, distinct))
-    folds = list(map(lemma, norms))
+    codes, distinct, norms, folds = token_forms(surface, doc.skip_rules, doc.overrides)
     paragraph = np.searchsorted(_starts(doc._paragraph_spans, 0), start, side="right") - 1
     sentence = np.searchsorted(_starts(doc._sentence_spans, 1), start, side="right") - 1
     return TokenColumns(start, end, is_word, part_code, paragraph, sentence, codes, distinct,

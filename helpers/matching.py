@@ -11,7 +11,7 @@ once however many phrases there are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +21,9 @@ import pandas as pd
 from helpers.morphology import lemma
 from helpers.normalization import EZAFE_HAMZA, ZWNJ, normalize_word
 
+#: A phrase that can start at a token: (words, phrase, first word's form rank, later words as
+#: (word, is_prefix, memo of token norm -> form rank)).
+Candidate = tuple[int, "Phrase", int, tuple[tuple[str, bool, dict], ...]]
 #: The distinct norms of a text and, per token, the index of its norm among them.
 Vocabulary = tuple[list[str], np.ndarray]
 
@@ -84,8 +87,14 @@ class PhraseMatcher:
         self._prefix_lengths = sorted({len(p) for p in self._prefix})
         # Per-matcher memo of what each distinct token can start and match; a matcher reused
         # over a corpus therefore pays for each vocabulary word once.
-        self._candidate_cache: dict[str, tuple[tuple[int, Phrase, int], ...]] = {}
-        self._rank_cache: dict[tuple[str, str, bool], int | None] = {}
+        self._candidate_cache: dict[str, tuple[Candidate, ...]] = {}
+        # Per pattern word (and whether it is a prefix): {token norm: form rank or None}.
+        self._word_caches: dict[tuple[str, bool], dict[str, int | None]] = {}
+        # Per phrase: its words after the first, each with its memo (see _longest_at).
+        self._checks = {id(phrase): tuple(
+            (word, is_prefix, self._word_caches.setdefault((word, is_prefix), {}))
+            for word, is_prefix in zip(phrase.words[1:], phrase.prefix[1:], strict=True)
+        ) for phrase in self.phrases}
 
     def __len__(self) -> int:
         return len(self.phrases)
@@ -99,9 +108,10 @@ class PhraseMatcher:
                     found.extend(self._prefix.get(form[:n], ()))
         return found
 
-    def _candidates(self, norm: str) -> tuple[tuple[int, Phrase, int], ...]:
-        """Phrases that can start at a token, best first: (length, phrase, first word's form rank).
+    def _candidates(self, norm: str) -> tuple[Candidate, ...]:
+        """Phrases that can start at a token, best first: (length, phrase, rank, later words).
 
+        ``rank`` is the first word's form rank; later words are ``(word, is_prefix, memo)``.
         Sorted by (words, pattern length) descending and otherwise in the order ``_starting``
         finds them, so the first one that matches is the leftmost-longest choice.
         """
@@ -117,22 +127,12 @@ class PhraseMatcher:
             seen.add(id(phrase))
             first = _word_rank(forms, phrase.words[0], phrase.prefix[0])
             if first is not None:
-                ranked.append((len(phrase.words), phrase, first))
+                ranked.append((len(phrase.words), phrase, first, self._checks[id(phrase)]))
         ranked.sort(key=lambda c: (c[0], len(c[1].pattern)), reverse=True)  # stable
         result = tuple(ranked)
         if len(self._candidate_cache) < _CACHE_LIMIT:
             self._candidate_cache[norm] = result
         return result
-
-    def _rank_at(self, norm: str, word: str, is_prefix: bool) -> int | None:
-        key = (norm, word, is_prefix)
-        try:
-            return self._rank_cache[key]
-        except KeyError:
-            rank = _word_rank(token_forms(norm), word, is_prefix)
-            if len(self._rank_cache) < _CACHE_LIMIT:
-                self._rank_cache[key] = rank
-            return rank
 
     def _starters(self, norms: list[str]) -> dict[str, tuple[tuple[int, Phrase, int], ...]]:
         """The candidates of each distinct token that can start a phrase."""
@@ -149,12 +149,11 @@ class PhraseMatcher:
         candidates = self._starters(norms if vocabulary is None else vocabulary[0])
         if not candidates:
             return []
-        rank_at = self._rank_at
         out = []
         free = 0  # where the next match may start
         for i in _positions(norms, candidates, vocabulary):
             if i >= free:
-                hit = _longest_at(norms, i, candidates[norms[i]], rank_at)
+                hit = _longest_at(norms, i, candidates[norms[i]])
                 if hit is not None:
                     out.append((i, *hit))
                     free = hit[0]
@@ -183,16 +182,22 @@ def matches_table(
 
 
 def _longest_at(
-    norms: list[str], i: int, found: tuple[tuple[int, Phrase, int], ...],
-    rank_at: Callable[[str, str, bool], int | None],
+    norms: list[str], i: int, found: tuple[Candidate, ...]
 ) -> tuple[int, Phrase, int] | None:
     """The first candidate (the leftmost-longest) matching at token ``i``: (end, phrase, rank)."""
     n_tokens = len(norms)
-    for length, phrase, rank in found:
+    for length, phrase, rank, checks in found:
         if i + length > n_tokens:
             continue
-        for j in range(1, length):
-            r = rank_at(norms[i + j], phrase.words[j], phrase.prefix[j])
+        j = i
+        for word, is_prefix, memo in checks:
+            j += 1
+            norm = norms[j]
+            r = memo.get(norm, _UNSEEN)
+            if r is _UNSEEN:
+                r = _word_rank(token_forms(norm), word, is_prefix)
+                if len(memo) < _CACHE_LIMIT:
+                    memo[norm] = r
             if r is None:
                 break
             if r > rank:
@@ -227,13 +232,12 @@ class MatcherSet:
         """Per matcher, its matches as ``PhraseMatcher.matches`` returns them."""
         out: list[list[tuple[int, int, Phrase, int]]] = [[] for _ in self.matchers]
         free = [0] * len(self.matchers)  # where each matcher's next match may start
-        rank_at = [m._rank_at for m in self.matchers]
         starters = _starting_candidates(norms if vocabulary is None else vocabulary[0],
                                         self._cache, self._candidates)
         for i in _positions(norms, starters, vocabulary):
             for k, candidates in starters[norms[i]]:
                 if free[k] <= i:
-                    hit = _longest_at(norms, i, candidates, rank_at[k])
+                    hit = _longest_at(norms, i, candidates)
                     if hit is not None:
                         out[k].append((i, *hit))
                         free[k] = hit[0]
@@ -254,6 +258,7 @@ def _word_rank(forms: tuple[tuple[str, str], ...], word: str, is_prefix: bool) -
 
 
 FORM_NAMES = ("norm", "fold", "base")
+_UNSEEN = object()
 _CACHE_LIMIT = 500_000
 _FORM_RANK = {name: rank for rank, name in enumerate(FORM_NAMES)}
 

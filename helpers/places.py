@@ -337,8 +337,10 @@ def _inside(start: np.ndarray, end: np.ndarray, outer_start: np.ndarray,
 
 def _at(values: list[str], index: np.ndarray) -> np.ndarray:
     """``values`` at the given positions (clipped into range) as an object array."""
-    top = max(len(values) - 1, 0)
-    return np.array([values[min(max(i, 0), top)] for i in index.tolist()], dtype=object)
+    out = np.empty(len(index), dtype=object)
+    if len(index) and values:
+        out[:] = [values[i] for i in np.clip(index, 0, len(values) - 1).tolist()]
+    return out
 
 
 def _member(words: np.ndarray, vocabulary: frozenset[str]) -> np.ndarray:

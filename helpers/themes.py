@@ -396,33 +396,42 @@ def theme_rows(doc: Document, book: Theme | None = None) -> Rows:
     scan = _Scan(tokens.norm, book, tokens.vocabulary)
     found = [(theme, scan.matches(matcher)) for theme, matcher in book.matchers.items()]
     found = _apply_context(found, book, tokens, scan)
-    starts, ends = tokens.start, tokens.end
-    # (start, end, theme) is unique, since one theme's matches never overlap: phrases are
-    # never compared.
-    rows = sorted(
-        (int(starts[first]), int(ends[last - 1]), theme, first, last, phrase, rank)
-        for theme, matches in found
-        for first, last, phrase, rank in matches
-    )
-    start, end, theme, first, last, phrase, rank = (
-        map(list, zip(*rows, strict=True)) if rows else ([] for _ in range(7)))
-    at = np.array(first, dtype=np.int64)
+    flat = [(theme, *match) for theme, matches in found for match in matches]
+    theme, first, last, phrase, rank = (
+        map(list, zip(*flat, strict=True)) if flat else ([] for _ in range(5)))
+    first = np.array(first, dtype=np.int64)
+    last = np.array(last, dtype=np.int64)
+    start, end = tokens.start[first], tokens.end[last - 1]
+    # Rows in order of (start, end, theme name); that is unique, since one theme's matches
+    # never overlap.
+    theme_rank = _theme_ranks(book)
+    order = np.lexsort((np.array([theme_rank[t] for t in theme], dtype=np.int64), end, start))
+    pick = order.tolist()
+    theme, phrase, rank = ([column[k] for k in pick] for column in (theme, phrase, rank))
+    start, end, first, last = start[order], end[order], first[order], last[order]
     raw = doc.raw
     return {
-        "start": np.array(start, dtype=np.int64),
-        "end": np.array(end, dtype=np.int64),
-        "surface": [raw[s:e] for s, e in zip(start, end, strict=True)],
+        "start": start,
+        "end": end,
+        "surface": [raw[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)],
         "theme": theme,
         "subtheme": [p.key[0] for p in phrase],
         "pattern": [p.pattern for p in phrase],
         "form": [FORM_NAMES[r] for r in rank],
         "in_context": np.array([bool(p.key[1]) for p in phrase], dtype=bool),
-        "paragraph": tokens.paragraph[at],
-        "sentence": tokens.sentence[at],
-        "part": tokens.part[at],
-        "first_token": at,
-        "end_token": np.array(last, dtype=np.int64),
+        "paragraph": tokens.paragraph[first],
+        "sentence": tokens.sentence[first],
+        "part": tokens.part[first],
+        "first_token": first,
+        "end_token": last,
     }
+
+
+def _theme_ranks(book: Theme) -> dict[str, int]:
+    """Each theme's place in the sorted theme names (the tie-break of mention order)."""
+    if "theme_ranks" not in book._cache:
+        book._cache["theme_ranks"] = {t: i for i, t in enumerate(sorted(book.matchers))}
+    return book._cache["theme_ranks"]
 
 
 def themes_table(rows: Rows, doc_id, book: Theme | None = None) -> pd.DataFrame:
@@ -482,8 +491,7 @@ def _apply_context(
         return found
     units = {}
     for (theme, sub), (matcher, scope) in book.context_matchers.items():
-        column = tokens.sentence if scope == "sentence" else tokens.paragraph
-        unit = np.where(tokens.outside_body, -1, column)
+        unit = tokens.sentence_key if scope == "sentence" else tokens.paragraph_key
         hits = [first for first, _last, _p, _r in scan.matches(matcher)]
         units[(theme, sub)] = (unit, set(unit[hits].tolist()))
     kept = []
@@ -528,11 +536,13 @@ def _count_columns(book: Theme, by: str) -> dict[str, pd.api.extensions.Extensio
 
 def theme_count_rows(rows: Rows, words: int, book: Theme, *, by: str = "theme") -> Rows:
     """One document's count per theme (dictionary order) from its ``theme_rows``, and its words."""
-    keys = _count_keys(book, by)
     group = ["theme"] if by == "theme" else ["theme", "subtheme"]
+    cache_key = ("count_tuples", by)
+    if cache_key not in book._cache:
+        keys = _count_keys(book, by)
+        book._cache[cache_key] = list(zip(*(keys[c].tolist() for c in group)))
     found = Counter(zip(*(rows[c] for c in group)))
-    count = np.array([found.get(k, 0) for k in zip(*(keys[c].tolist() for c in group))],
-                     dtype=np.int64)
+    count = np.array([found.get(k, 0) for k in book._cache[cache_key]], dtype=np.int64)
     return {"count": count, "words": np.full(len(count), words, dtype=np.int64)}
 
 

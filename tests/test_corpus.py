@@ -198,3 +198,61 @@ def test_broken_package_data_stops_the_run_at_once(monkeypatch, corpus_dir):
     monkeypatch.setattr(corpus, "_analysers", lambda resources=None: {"places": broken})
     with pytest.raises(LexiconError, match="duplicated"):
         helpers.analyze_corpus(corpus_dir, progress=False)
+
+
+# ----------------------------------------------------------------------------- batches
+
+# Texts chosen so that a batch could go wrong: a phrase whose words end one text and begin the
+# next (ISIS «دولت اسلامی»), a context phrase in one text and a context-only word in the next
+# (bare سیاسی counts only in a sentence naming the lines of effort), Arabic letters (folded
+# forms), a text with no Persian, and a one-word text.
+BATCH_TEXTS = [
+    "گزارش کوتاه\n\nائتلاف در عراق و سوریه با دولت",
+    "اسلامی سیاسی در عراق بود.\n\nپایان.",
+    "خطوط تلاش ائتلاف سیاسی است.\n\nدر سوريه و تركيه نيز.",
+    "Only English here, about Iraq.",
+    "داعش",
+]
+
+
+def test_a_batch_gives_each_text_its_own_rows(tmp_path, seed_path):
+    texts = [*BATCH_TEXTS, seed_path.read_text(encoding="utf-8"), SECOND_TEXT]
+    docs = [helpers.load_document(t, doc_id=f"t{i}") for i, t in enumerate(texts)]
+    resources = corpus._Resources()
+    analysers = corpus._analysers(resources)
+    together = corpus._analyze_batch_rows(docs, [d.doc_id for d in docs], resources, analysers)
+    for doc, rows in zip(docs, together, strict=True):
+        alone = corpus._analyze_rows(doc, doc.doc_id, resources, analysers)
+        assert rows.keys() == alone.keys()
+        built = corpus._build_tables([(doc.doc_id, rows)], resources)
+        single = corpus._build_tables([(doc.doc_id, alone)], resources)
+        for name, table in single.items():
+            pd.testing.assert_frame_equal(built[name], table, obj=f"{doc.doc_id} {name}")
+    # The phrase split over two texts is found in neither; the context stays in its own text.
+    tables = corpus._build_tables(list(zip([d.doc_id for d in docs], together)), resources)
+    assert not tables["threats"]["surface"].str.contains("دولت").any()
+    political = tables["themes"][tables["themes"]["subtheme"] == "political"]
+    assert set(political["doc_id"]) == {"t2", "t5"}  # t5 is the seed
+
+
+def test_one_text_that_breaks_an_analysis_leaves_the_others(monkeypatch, corpus_dir):
+    real = corpus._analysers
+
+    def analysers(resources=None):
+        found = real(resources)
+        places = found["places"]
+
+        def fussy(doc):
+            if "تهران" in doc.raw:  # only the second text names Tehran
+                raise RuntimeError("cannot read Tehran")
+            return places(doc)
+
+        return {**found, "places": fussy}
+
+    monkeypatch.setattr(corpus, "_analysers", analysers)
+    result = helpers.analyze_corpus([corpus_dir / "a_seed.txt", corpus_dir / "b_second.txt"],
+                                    progress=False)
+    assert result.documents["doc_id"].tolist() == ["a_seed"]
+    assert result.failures["doc_id"].tolist() == ["b_second"]
+    assert "Tehran" in result.failures.loc[0, "reason"]
+    assert (result.places["doc_id"] == "a_seed").all() and len(result.places) > 0

@@ -374,3 +374,36 @@ def test_path_with_a_persian_file_name_is_read_as_a_file(tmp_path: Path, seed_pa
     path.write_bytes(seed_path.read_bytes())
     doc = load_document(str(path))
     assert doc.path == path and doc.paragraphs.shape[0] == 7
+
+
+# ------------------------------------------------------------------------------ scanning
+
+# Characters the token rules treat differently: letters (Persian, Arabic, Latin, astral), digits,
+# marks that may end a word, invisible characters that may stand inside one, whitespace of
+# several kinds, punctuation, and a NUL (which the fast scanner's own splitting uses).
+SCAN_ALPHABET = (
+    "ابپکیهآ" + "يك" + "aZ" + "۱1٢" + "_-" + ".،؛؟«»()" + "\u064e\u0650\u0654\u0670"
+    + ZWNJ + "\u200b\u200d\u200e\u200f\u202b" + " \t\n\r\u00a0\u2009\u3000" + "\u0640"
+    + "\ufb8e\ufefb" + "\x00" + "\U0001d400\U0001f600"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=SCAN_ALPHABET, max_size=40))
+def test_fast_scan_finds_the_regex_tokens(text: str) -> None:
+    from helpers.document import scan_tokens, scan_tokens_regex
+    from helpers.normalization import SCAN_TABLE
+
+    folded = text.translate(SCAN_TABLE)  # what the scanners are given ("_" becomes "-")
+    fast, slow = scan_tokens(folded), scan_tokens_regex(folded)
+    assert fast[3] == slow[3]
+    for a, b in zip(fast[:3], slow[:3], strict=True):
+        assert a.tolist() == b.tolist()
+
+
+def test_fast_scan_on_the_seed(seed: Document) -> None:
+    from helpers.document import scan_tokens, scan_tokens_regex
+
+    folded = seed._folded
+    assert scan_tokens(folded)[3] == scan_tokens_regex(folded)[3]
+    assert len(scan_tokens(folded)[3]) > 1000
