@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import compress
+from itertools import compress, repeat, starmap
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -65,14 +67,27 @@ def _table_regex(keys: frozenset[int]) -> re.Pattern:
     return re.compile("[" + re.escape("".join(map(chr, sorted(keys)))) + "]")
 
 
+@lru_cache(maxsize=16)
+def _table_chars(keys: frozenset[int]) -> tuple[str, ...]:
+    return tuple(map(chr, sorted(keys)))
+
+
 def fast_translate(text: str, table: dict[int, str]) -> str:
     """``text.translate(table)`` for a table of rare one-for-one characters, much faster.
 
     ``str.translate`` looks every character up in the table; a regex finds the few that are
     in it (usually none in Persian text) and only those are replaced.
     """
-    pattern = _table_regex(frozenset(table))
-    if pattern.search(text) is None:
+    keys = frozenset(table)
+    pattern = _table_regex(keys)
+    # Usually no character of the table occurs at all. In a long text, one ``in`` test per
+    # character of the table (each a fast memchr-like scan) finds that out about ten times faster
+    # than a regex search for the character class; in a short one the regex is quicker.
+    if len(text) > 200:
+        absent = not any(map(text.__contains__, _table_chars(keys)))
+    else:
+        absent = pattern.search(text) is None
+    if absent:
         return text
     return pattern.sub(lambda m: table[ord(m.group())], text)
 _WORD_END_MARKS = DIACRITICS + EZAFE_HAMZA
@@ -124,13 +139,74 @@ _TRIGGERS = (
 )
 
 
-# The usual single space between two words: the commonest trigger, and never edited.
+# The usual single space between two words: the commonest trigger, and never edited. It is a
+# space with a character before it not in _AFTER_NOT_PLAIN and one after it not in
+# _BEFORE_NOT_PLAIN (character-class text, shared with _edit_starts).
 _GM = _GAP_OR_MARK[1:-1]
-_PLAIN_SPACE = rf"(?<=[^{_OPENERS}\n{_GM}]) (?=[^{_GM}{_CLOSERS}\r\n])"
+_AFTER_NOT_PLAIN = rf"{_OPENERS}\n{_GM}"
+_BEFORE_NOT_PLAIN = rf"{_GM}{_CLOSERS}\r\n"
+_PLAIN_SPACE = rf"(?<=[^{_AFTER_NOT_PLAIN}]) (?=[^{_BEFORE_NOT_PLAIN}])"
 
 
 def _compile_edits(alternatives) -> re.Pattern:
     return re.compile(f"(?=[{_TRIGGERS}])(?!{_PLAIN_SPACE})(?:" + "|".join(alternatives) + ")")
+
+
+# Bits of _char_classes().
+_IS_TRIGGER, _NO_PLAIN_SPACE_AFTER, _NO_PLAIN_SPACE_BEFORE = 1, 2, 4
+
+
+@lru_cache(maxsize=1)
+def _char_classes() -> np.ndarray:
+    """A bit mask for every BMP character: in _TRIGGERS, _AFTER_NOT_PLAIN, _BEFORE_NOT_PLAIN."""
+    bmp = np.arange(0x10000, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    classes = np.zeros(0x10000, dtype=np.uint8)
+    for bit, chars in (
+        (_IS_TRIGGER, _TRIGGERS),
+        (_NO_PLAIN_SPACE_AFTER, _AFTER_NOT_PLAIN),
+        (_NO_PLAIN_SPACE_BEFORE, _BEFORE_NOT_PLAIN),
+    ):
+        classes[[m.start() for m in re.finditer(f"[{chars}]", bmp)]] |= bit
+    # Characters beyond the BMP are looked up as U+FFFF, which is in no class, as they are not.
+    assert classes[0xFFFF] == 0
+    return classes
+
+
+def _edit_starts(raw: str) -> list[int]:
+    """Every position where _EDIT_RE can match: a trigger that is not a plain space."""
+    codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = _char_classes().take(np.minimum(codes, 0xFFFF))
+    spaces = np.flatnonzero(codes == 32)
+    inner = spaces[(spaces > 0) & (spaces < len(codes) - 1)]  # a plain space has both neighbours
+    plain = inner[
+        ((classes[inner - 1] & _NO_PLAIN_SPACE_AFTER) == 0)
+        & ((classes[inner + 1] & _NO_PLAIN_SPACE_BEFORE) == 0)
+    ]
+    classes[plain] = 0
+    return np.flatnonzero(classes & _IS_TRIGGER).tolist()
+
+
+# Below this length the regex search is quicker than numpy's fixed cost in _edit_starts.
+_EDIT_STARTS_MIN_CHARS = 2000
+
+
+def _edit_matches(pattern: re.Pattern, raw: str) -> Iterator[re.Match]:
+    """``pattern.finditer(raw)`` for an edit regex (_EDIT_RE or one from _edit_regex), faster.
+
+    The search tries the regex's two opening tests (a trigger, not the plain space) at every
+    position: a pattern that opens with a lookahead gives the regex engine no first character to
+    skip ahead to. _edit_starts does those tests for the whole text at once and leaves about one
+    position in a hundred to try the regex at, from the end of the last match on (as finditer
+    does; every match is at least one character long).
+    """
+    if len(raw) < _EDIT_STARTS_MIN_CHARS:
+        yield from pattern.finditer(raw)
+        return
+    match, end = pattern.match, 0
+    for start in _edit_starts(raw):
+        if start >= end and (m := match(raw, start)) is not None:
+            end = m.end()
+            yield m
 
 
 _EDIT_RE = _compile_edits(alt for _, alt in _EDIT_ALTERNATIVES)
@@ -299,28 +375,49 @@ def _zwnj_insertions_in_raw(word: str) -> tuple[tuple[int, str], ...]:
     return tuple((clean_to_raw[pos], rule) for pos, rule in zwnj_rules(clean))
 
 
-@lru_cache(maxsize=200_000)
-def _restorations(word: str, skip: frozenset[str]) -> tuple[Edit, ...]:
-    """The ZWNJ insertions for one word, as edits relative to the word's start."""
+# An edit while edits are collected: (start, end, after, rule), the fields of an Edit.
+_RawEdit = tuple[int, int, str, str]
+_SPAN_KEY = itemgetter(0, 1)
+
+# ZWNJ insertions decided so far, one table per set of skipped rules: word -> insertions as
+# (offset in the word, rule), or () for a word that stays. A plain dict rather than an lru_cache,
+# so that the pass over all of a text's words runs in C (map and compress).
+_RESTORED: dict[frozenset[str], dict[str, tuple[tuple[int, str], ...]]] = {}
+_RESTORED_MAX_WORDS = 200_000
+_UNDECIDED = (None,)  # what the table gives for a new word: true, so compress keeps it
+
+
+def _restored_table(skip: frozenset[str]) -> dict[str, tuple[tuple[int, str], ...]]:
+    table = _RESTORED.get(skip)
+    if table is None or len(table) > _RESTORED_MAX_WORDS:
+        if len(_RESTORED) >= 64:
+            _RESTORED.clear()
+        # A new dict, not clear(): a call still using the old table is not disturbed.
+        table = _RESTORED[skip] = {}
+    return table
+
+
+def _restorations(word: str, skip: frozenset[str]) -> tuple[tuple[int, str], ...]:
+    """The ZWNJ insertions for one word: (offset in the word, audit rule)."""
     return tuple(
-        Edit(offset, offset, ZWNJ, f"zwnj_{rule}")
+        (offset, f"zwnj_{rule}")
         for offset, rule in _zwnj_insertions_in_raw(word)
         if f"zwnj_{rule}" not in skip
     )
 
 
-def _override_edits(start: int, word: str, wanted: frozenset[int]) -> list[Edit]:
-    """Edits that put ZWNJs in ``word`` (at raw offset ``start``) exactly where wanted."""
+def _override_edits(start: int, word: str, wanted: frozenset[int]) -> list[_RawEdit]:
+    """Edits (as tuples) that put ZWNJs in ``word`` (at raw offset ``start``) where wanted."""
     edits, letters, have = [], 0, set()
     for i, ch in enumerate(word):
         if ch == ZWNJ:
             if letters in wanted and letters not in have:
                 have.add(letters)
             else:
-                edits.append(Edit(start + i, start + i + 1, "", "override"))
+                edits.append((start + i, start + i + 1, "", "override"))
         elif _LETTER_COUNTED.match(ch):
             if letters in wanted and letters not in have and letters > 0:
-                edits.append(Edit(start + i, start + i, ZWNJ, "override"))
+                edits.append((start + i, start + i, ZWNJ, "override"))
                 have.add(letters)
             letters += 1
     return edits
@@ -442,45 +539,60 @@ def find_edits(
     """All length-changing edits normalisation makes to ``raw``, sorted and non-overlapping."""
     skip = _check_skip(skip_rules)
     wanted = _check_overrides(overrides)
-    edits = []
-    for m in _edit_regex(skip).finditer(raw):
+    # Edits are collected as (start, end, after, rule) tuples, which are much cheaper to make
+    # than Edit objects; only the edits kept after merging become Edits.
+    edits: list[_RawEdit] = []
+    for m in _edit_matches(_edit_regex(skip), raw):
         rule = m.lastgroup
         if rule == "space_after_punct":
-            edits.append(Edit(m.end(), m.end(), " ", rule))
+            edits.append((m.end(), m.end(), " ", rule))
             continue
         after = _replacement(rule, m)
         if after != m.group():  # a gap that is already one plain space stays
-            edits.append(Edit(m.start(), m.end(), after, rule))
+            edits.append((m.start(), m.end(), after, rule))
     if words is None:
         words = [(m.start(), m.group()) for m in WORD_RE.finditer(fast_translate(raw, SCAN_TABLE))]
     # Decide once per distinct word; then visit only the occurrences of words that change.
     restore = "zwnj" not in skip
-    changes: dict[str, list[Edit]] = {}
-    for word in {word for _, word in words}:
-        key = _bare(word) if wanted else None
-        if key in wanted:
-            changes[word] = _override_edits(0, word, wanted[key])
-        elif restore:
-            found = _restorations(word, skip)
-            if found:
-                changes[word] = found
-    if changes:
-        texts = [word for _, word in words]
-        for start, word in compress(words, map(changes.__contains__, texts)):
-            edits.extend(
-                Edit(start + e.start, start + e.end, e.after, e.rule) for e in changes[word]
-            )
-    edits.sort(key=lambda e: (e.start, e.end))
-    merged: list[Edit] = []
-    last_end = -1
+    table = _restored_table(skip) if restore else {}
+    if wanted:
+        changes: dict[str, list[_RawEdit]] = {}
+        for word in set(map(itemgetter(1), words)):
+            key = _bare(word)
+            if key in wanted:
+                changes[word] = _override_edits(0, word, wanted[key])
+            elif restore:
+                found = table.get(word)
+                if found is None:
+                    found = table[word] = _restorations(word, skip)
+                if found:
+                    changes[word] = [(offset, offset, ZWNJ, rule) for offset, rule in found]
+        for start, word in compress(words, map(changes.get, map(itemgetter(1), words))):
+            edits.extend((start + s, start + e, after, rule) for s, e, after, rule in changes[word])
+    elif restore:
+        # map() is lazy: a new word is decided at its first occurrence (which compress keeps,
+        # as _UNDECIDED is true), and its later occurrences find it in the table.
+        get = table.get
+        decided = map(get, map(itemgetter(1), words), repeat(_UNDECIDED))
+        for start, word in compress(words, decided):
+            found = get(word)
+            if found is None:
+                found = table[word] = _restorations(word, skip)
+            for offset, rule in found:
+                edits.append((start + offset, start + offset, ZWNJ, rule))
+    # Sorted by span only, and stably: among edits of the same span the first found is kept.
+    edits.sort(key=_SPAN_KEY)
+    merged: list[_RawEdit] = []
+    last_start = last_end = -1
     for edit in edits:
-        if edit.start < last_end:
+        start, end = edit[0], edit[1]
+        if start < last_end:
             continue  # overlaps an earlier edit (e.g. a ZWNJ both stray and overridden)
-        if merged and edit.start == edit.end == merged[-1].start == merged[-1].end:
+        if start == end == last_start == last_end:
             continue  # a second insertion at the same point
         merged.append(edit)
-        last_end = edit.end
-    return merged
+        last_start, last_end = start, end
+    return list(starmap(Edit, merged))
 
 
 def normalize_text(raw: str, *, skip_rules=(), overrides=None) -> Normalized:
