@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from helpers._paths import _REPO_ROOT as REPO_ROOT
+from helpers._rows import strings
 from helpers.dates import find_dates
 from helpers.morphology import lemma
 from helpers.normalization import (
@@ -563,7 +564,7 @@ def part_labels(part: np.ndarray) -> pd.api.extensions.ExtensionArray:
 
 def _strings(values: list[str]) -> pd.api.extensions.ExtensionArray:
     """An array of strings in pandas' default string dtype."""
-    return pd.Series(values, dtype="str" if not values else None).array
+    return strings(values)
 
 
 def _starts(spans: list[tuple[int, ...]], column: int) -> np.ndarray:
