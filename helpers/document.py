@@ -352,20 +352,7 @@ def scan_tokens(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[s
     except UnicodeError:  # cannot happen for a str; kept so that any failure falls back
         return scan_tokens_regex(folded)
     kind = _char_classes(codes)
-    in_run = kind <= _INSIDE  # letters, digits, marks and invisible joiners form words
-    # A word is the stretch of a run of such characters from its first letter or digit to its
-    # last letter, digit or mark (marks and joiners before the first letter are no token; joiners
-    # after the last letter or mark are dropped), as the regex's greedy match gives.
-    run = np.cumsum(in_run & ~np.concatenate(([False], in_run[:-1])))
-    letter = np.flatnonzero(kind == _LETTER)
-    new_run = run[letter][1:] != run[letter][:-1]
-    word_start = letter[np.concatenate(([True], new_run))] if len(letter) else letter
-    ending = np.flatnonzero(kind <= _MARK)
-    run_ends = run[ending][1:] != run[ending][:-1]
-    last = ending[np.concatenate((run_ends, [True]))] if len(ending) else ending
-    last_of_run = np.zeros(int(run[-1]) + 1 if len(run) else 1, dtype=np.int64)
-    last_of_run[run[last]] = last
-    word_end = last_of_run[run[word_start]] + 1
+    word_start, word_end = _words_in_runs(kind)
     punct = np.flatnonzero(kind == _PUNCT)
     starts = np.concatenate((word_start, punct))
     order = np.argsort(starts, kind="stable")
@@ -375,15 +362,49 @@ def scan_tokens(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[s
     return starts, ends, words, _token_texts(folded, codes, starts, ends)
 
 
+def _words_in_runs(kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of every word, given the class of every character.
+
+    Letters, digits, marks and invisible joiners form runs. A word is the stretch of a run from
+    its first letter or digit to its last letter, digit or mark (marks and joiners before the
+    first letter are no token; joiners after the last letter or mark are dropped), as the regex's
+    greedy match gives. Most runs start with a letter and end with a letter or mark; the few
+    others are looked up among the letter (or mark) positions.
+    """
+    in_run = kind <= _INSIDE
+    edge = np.diff(in_run.view(np.int8), prepend=0, append=0)
+    run_start = np.flatnonzero(edge == 1)
+    run_end = np.flatnonzero(edge == -1)  # exclusive
+    start = run_start.copy()
+    odd = np.flatnonzero(kind[run_start] != _LETTER)
+    if len(odd):  # the first letter of the run, if it has one
+        letters = np.flatnonzero(kind == _LETTER)
+        found = np.searchsorted(letters, run_start[odd])
+        first = letters[np.minimum(found, max(len(letters) - 1, 0))] if len(letters) else found
+        start[odd] = np.where((found < len(letters)) & (first < run_end[odd]), first, -1)
+    has_word = start >= 0  # a run of only marks and joiners holds no word
+    start, end = start[has_word], run_end[has_word]
+    odd = np.flatnonzero(kind[end - 1] > _MARK)
+    if len(odd):  # after the last letter or mark of the run (there is one: its first letter)
+        endings = np.flatnonzero(kind <= _MARK)
+        end[odd] = endings[np.searchsorted(endings, end[odd]) - 1] + 1
+    return start, end
+
+
 def _token_texts(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
-    """``text[start:end]`` for every token: one split of the text with a NUL at each edge."""
+    """``text[start:end]`` for every token, made by one split of the tokens joined by NULs."""
     if not len(starts) or "\x00" in text:
         return [text[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-    edges = np.empty(2 * len(starts), dtype=np.int64)
-    edges[0::2], edges[1::2] = starts, ends
-    # [gap, NUL, token, NUL, gap, NUL, token, ...]: the tokens are every second piece.
-    marked = np.insert(codes, edges, 0).tobytes().decode("utf-32-le", "surrogatepass")
-    return marked.split("\x00")[1::2]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    # Character k of token t is codes[starts[t] + k]; it goes to (its place among all token
+    # characters) + t, leaving a NUL after each token.
+    before = np.cumsum(lengths) - lengths
+    source = np.arange(total) + np.repeat(starts - before, lengths)
+    target = np.arange(total) + np.repeat(np.arange(len(starts)), lengths)
+    joined = np.zeros(total + len(starts), dtype=np.uint32)
+    joined[target] = codes[source]
+    return joined.tobytes().decode("utf-32-le", "surrogatepass").split("\x00")[:-1]
 
 
 def scan_tokens_regex(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
