@@ -406,7 +406,7 @@ class _Collector:
 
 
 # Rows of a table joined before their labels become categories (see _Collector).
-_COMPACT_ROWS = 200_000
+_COMPACT_ROWS = 20_000
 
 
 # Columns that repeat a few values over many rows (labels, codes, ids): stored as pandas

@@ -610,11 +610,13 @@ def _lines(raw: str) -> list[tuple[int, int]]:
 
 
 def _strip_span(raw: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and raw[start].isspace():
-        start += 1
-    while end > start and raw[end - 1].isspace():
-        end -= 1
-    return start, end
+    """``(start, end)`` without the whitespace at either edge (empty: start == end)."""
+    piece = raw[start:end]
+    kept = piece.strip()
+    if not kept:
+        return start, start
+    start += len(piece) - len(piece.lstrip())
+    return start, start + len(kept)
 
 
 def _find_parts(raw: str) -> dict[str, Span]:
@@ -709,9 +711,10 @@ def _split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences end at . ! ? ؟ … before a space, except after Persian-spelled initials."""
     spans, position = [], start
     for m in _SENTENCE_END.finditer(raw, start, end):
-        before = _WORD_BEFORE.search(raw, max(start, m.end() - 20), m.end())
-        if before and _is_abbreviation(before.group(1)) and m.end() < end:
-            continue
+        if raw[m.start()] == "." and m.end() < end:  # only a period can follow an initial
+            before = _WORD_BEFORE.search(raw, max(start, m.end() - 20), m.end())
+            if before and _is_abbreviation(before.group(1)):
+                continue
         s, e = _strip_span(raw, position, m.end())
         if e > s:
             spans.append((s, e))
