@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -143,11 +145,6 @@ class Themes:
         values = zip(table["label_fa"], table["label_en"], table["theme_fa"], table["theme_en"],
                      strict=True)
         return dict(zip(keys, values, strict=True))
-
-    def __deepcopy__(self, memo: dict) -> Themes:
-        # Read-only once built; pandas deep-copies a mention table's .attrs (which hold the
-        # dictionary) on every operation, so sharing it saves ~40 ms each time.
-        return self
 
 
 Theme = Themes  # short alias used in signatures
@@ -384,9 +381,43 @@ def find_themes(doc: Document, themes: Theme | str | os.PathLike | None = None) 
     book = _themes(themes)
     mentions = themes_table(theme_rows(doc, book), doc.doc_id, book)
     total, per_paragraph = _word_counts(doc)
+    # .attrs hold plain values only, so that a mention table pickles, saves to Parquet with
+    # its attrs, and copies cheaply (pandas deep-copies .attrs on every operation); the
+    # dictionary is named by a key into _BOOKS.
     mentions.attrs = {"doc_id": doc.doc_id, "words": total,
-                      "paragraph_words": per_paragraph.to_dict(), "themes": book}
+                      "paragraph_words": per_paragraph.to_dict(), "themes": _book_key(book),
+                      "themes_source": book.source}
     return mentions
+
+
+# The theme dictionaries mention tables were found with, by key, for as long as they are in use.
+_BOOKS: weakref.WeakValueDictionary[str, Theme] = weakref.WeakValueDictionary()
+
+
+def _book_key(book: Theme) -> str:
+    key = book._cache.get("key")
+    if key is None or _BOOKS.get(key) is not book:  # new, or a copy of another dictionary
+        key = book._cache["key"] = f"{book.source}#{uuid.uuid4().hex[:12]}"
+        _BOOKS[key] = book
+    return key
+
+
+def _book_of(mentions: pd.DataFrame) -> Theme | None:
+    """The theme dictionary a mention table was found with (None if it does not say)."""
+    key = mentions.attrs.get("themes")
+    if not isinstance(key, str):
+        return None
+    book = _BOOKS.get(key)
+    if book is None:  # the dictionary object is gone; the default one can be loaded again
+        source = mentions.attrs.get("themes_source")
+        default = _themes(None)
+        if source != default.source:
+            raise ValueError(
+                f"These mentions were found with the theme dictionary {source!r}, which is no "
+                "longer loaded; pass it again as themes= (helpers.load_themes(path))."
+            )
+        return default
+    return book
 
 
 def theme_rows(doc: Document, book: Theme | None = None) -> Rows:
@@ -582,9 +613,8 @@ def theme_counts(
         mentions = doc_or_mentions
     else:
         raise TypeError("theme_counts() takes a Document or the table from find_themes().")
-    if themes is None and isinstance(mentions.attrs.get("themes"), Theme):
-        book = mentions.attrs["themes"]
-    else:
+    book = _book_of(mentions) if themes is None else None
+    if book is None:
         book = _themes(themes)
     if doc is not None:
         total, per_paragraph = _word_counts(doc, paragraphs=per == "paragraph")
@@ -844,8 +874,7 @@ def theme_dispersion(
 
     if by not in ("theme", "subtheme"):
         raise ValueError(f"by must be 'theme' or 'subtheme', not {by!r}.")
-    book = mentions.attrs.get("themes") if isinstance(mentions.attrs.get("themes"), Theme) else None
-    book = book or _themes(None)
+    book = _book_of(mentions) or _themes(None)
     keys = _count_keys(book, by)
     group = ["theme"] if by == "theme" else ["theme", "subtheme"]
     tokens = doc.tokens

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import random
 
+import pandas as pd
 import pytest
 
 import helpers
@@ -46,6 +47,45 @@ def test_theme_matchers_in_one_pass(seed_doc):
 def test_mention_attrs_copy_cheaply(seed_doc):
     book = helpers.load_themes()
     mentions = helpers.find_themes(seed_doc, book)
-    assert copy.deepcopy(mentions.attrs)["themes"] is book
-    assert mentions.head(3).attrs["themes"] is book
+    assert isinstance(copy.deepcopy(mentions.attrs)["themes"], str)  # a key, not the dictionary
     assert helpers.theme_counts(mentions.head(3))["count"].sum() == 3
+
+
+def test_mention_tables_pickle_and_save_with_their_attrs(seed_doc, tmp_path):
+    import pickle
+
+    pytest.importorskip("pyarrow")
+    mentions = helpers.find_themes(seed_doc)
+    again = pickle.loads(pickle.dumps(mentions))
+    assert helpers.theme_counts(again).equals(helpers.theme_counts(mentions))
+    mentions.to_parquet(tmp_path / "themes.parquet")
+    read = pd.read_parquet(tmp_path / "themes.parquet")
+    assert read.attrs["words"] == mentions.attrs["words"]
+    assert helpers.theme_counts(read, doc=seed_doc)["count"].sum() == len(mentions)
+
+
+def test_a_copied_dictionary_is_its_own(seed_doc):
+    book = helpers.load_themes()
+    mine = copy.deepcopy(book)
+    assert mine is not book and mine.patterns is not book.patterns
+    mine.patterns.loc[0, "pattern"] = "چیزی دیگر"
+    assert book.patterns.loc[0, "pattern"] != "چیزی دیگر"
+    helpers.find_themes(seed_doc, book)
+    mine = copy.deepcopy(book)  # a copy made after use is still its own dictionary
+    found = helpers.find_themes(seed_doc, mine)
+    assert helpers.themes._book_of(found) is mine
+
+
+def test_mentions_outliving_their_dictionary(seed_doc, tmp_path):
+    import gc
+
+    text = (helpers.data_dir() / "themes" / "themes.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "my_themes.yaml"
+    path.write_text(text, encoding="utf-8")
+    mentions = helpers.find_themes(seed_doc, helpers.load_themes(path))
+    gc.collect()  # the researcher's dictionary is gone: say so rather than use another one
+    with pytest.raises(ValueError, match="my_themes.yaml"):
+        helpers.theme_counts(mentions)
+    assert helpers.theme_counts(mentions, themes=path)["count"].sum() == len(mentions)
+    default = helpers.find_themes(seed_doc)  # the default one can always be loaded again
+    assert helpers.theme_counts(default)["count"].sum() == len(default)
