@@ -12,6 +12,7 @@ import functools
 import html
 import os
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -281,8 +282,15 @@ def bar_counts(
     color: Any = None,
     top: int | None = None,
     gloss_below: bool = False,
+    wrap: int | None = 40,
 ) -> Any:
-    """Horizontal bar chart of counts per Persian category, largest at the top."""
+    """Horizontal bar chart of counts per Persian category, largest at the top.
+
+    Labels longer than ``wrap`` characters are broken between words (a long gloss goes on its
+    own line), and so is a title more than half as long again, so that nothing runs off the
+    figure; ``wrap=None`` keeps every label on one line. Without ``ax`` the figure is made tall
+    enough for the labels' lines.
+    """
     import matplotlib.pyplot as plt
 
     for column in (label, value, gloss):
@@ -300,14 +308,15 @@ def bar_counts(
     if counts.empty:
         raise ValueError("No rows to plot; check the data frame is not empty")
 
-    if ax is None:
-        _fig, ax = plt.subplots()
+    texts = [_category_label(str(row[label]), None if gloss is None else row[gloss],
+                             gloss_below, wrap) for _, row in counts.iterrows()]
     n = len(counts)
+    if ax is None:
+        lines = sum(t.count("\n") + 1 for t in texts)
+        width, height = plt.rcParams["figure.figsize"]
+        _fig, ax = plt.subplots(figsize=(width, max(height, 1.6 + 0.3 * lines + 0.15 * n)))
     positions = list(range(n - 1, -1, -1))  # largest value at the top
     bars = ax.barh(positions, counts[value].to_list(), color=color or "C0")
-
-    texts = [_category_label(str(row[label]), None if gloss is None else row[gloss],
-                             gloss_below) for _, row in counts.iterrows()]
     ax.set_yticks(positions, [fa(t) for t in texts])
     ax.set_ylim(-0.6, n - 0.4)
     ax.margins(x=0.18)
@@ -325,17 +334,28 @@ def bar_counts(
     if persian_digits:
         ax.xaxis.set_major_formatter(persian_digit_formatter())
     if title:
-        ax.set_title(fa(title), loc="right" if rtl else "left")
+        title_width = 3 * wrap // 2 if wrap else None
+        ax.set_title(fa(_wrap(title, title_width)), loc="right" if rtl else "left")
     if xlabel:
         ax.set_xlabel(fa(xlabel), loc="right" if rtl else "left")
     return ax
 
 
-def _category_label(text: str, gloss: Any, below: bool) -> str:
-    """``text`` with its English gloss in brackets or on a second line."""
-    if gloss is None or (isinstance(gloss, float) and gloss != gloss) or str(gloss) == "":
+def _wrap(text: str, width: int | None) -> str:
+    """``text`` broken between words into lines of at most ``width`` characters (if given)."""
+    if not width or len(text) <= width:
         return text
-    return f"{text}\n{gloss}" if below else f"{text} ({gloss})"
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
+
+
+def _category_label(text: str, gloss: Any, below: bool, wrap: int | None = None) -> str:
+    """``text`` with its English gloss in brackets or on lines below, wrapped to ``wrap``."""
+    if gloss is None or (isinstance(gloss, float) and gloss != gloss) or str(gloss) == "":
+        return _wrap(text, wrap)
+    gloss = str(gloss)
+    if not below and (not wrap or len(text) + len(gloss) + 3 <= wrap):
+        return f"{text} ({gloss})"
+    return f"{_wrap(text, wrap)}\n{_wrap(gloss, wrap)}"
 
 
 def _format_count(v: Any) -> str:

@@ -418,6 +418,34 @@ def test_bar_counts_persian_digits_gloss_and_top():
     assert ax.get_yticklabels()[0].get_text() == fa("بلژیک\nBelgium")
 
 
+def test_bar_counts_long_labels_and_title_stay_on_the_figure():
+    """Long Persian labels with long glosses, and a long title, are wrapped, never cut off."""
+    import matplotlib.pyplot as plt
+
+    data = pd.DataFrame({
+        "label": ["گروه‌های تروریستی و شبکه‌های مالی آن‌ها در منطقه", "سوریه", "عراق"],
+        "gloss": ["Terrorist groups and their financial networks in the region", "Syria",
+                  "Iraq"],
+        "n": [5, 3, 2],
+    })
+    title = "شمار اشاره‌ها به گروه‌ها و کشورها در متن بیانیهٔ ائتلاف جهانی برای شکست داعش"
+    with mpl.rc_context({"figure.constrained_layout.use": True}):
+        ax = bar_counts(data, label="label", value="n", gloss="gloss", title=title)
+    fig = ax.figure
+    fig.canvas.draw()
+    page = fig.bbox
+    for text in [*ax.get_yticklabels(), ax.title]:
+        box = text.get_window_extent()
+        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, text.get_text()
+        assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, text.get_text()
+    labels = {t.get_position()[1]: t.get_text() for t in ax.get_yticklabels()}
+    first, last = labels[max(labels)], labels[min(labels)]  # top bar: the long label
+    assert first.count("\n") >= 2 and "(" not in first  # wrapped, gloss on its own lines
+    assert "\n" in ax.get_title(loc="right")
+    assert last == fa("عراق (Iraq)")  # short ones stay whole
+    plt.close(fig)
+
+
 def test_bar_counts_tells_what_is_wrong():
     """A wrong column name names the columns there are."""
     with pytest.raises(KeyError, match="english"):
