@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ import pandas as pd
 
 from helpers._batch import TextBatch, rows_by_text
 from helpers._rows import Rows, concat_rows, doc_ids, n_rows, split_rows, strings
-from helpers.document import Document, TextLoadError, load_document
+from helpers.document import Document, TextLoadError, decode, load_document, read_file
 from helpers.lexicons import LexiconError
 from helpers.matching import PatternError
 
@@ -95,6 +95,8 @@ class _Task:
     doc_id: str
     encoding: str | None = None
     problem: str | None = None  # set for an input that is known to be bad before loading
+    data: bytes | None = None  # the file's bytes, when the client sends them (send_texts)
+    error: BaseException | None = None  # why the client could not read the file
 
 
 # ----------------------------------------------------------------------------- one document
@@ -231,10 +233,29 @@ def _load_task(task: _Task) -> tuple[Document | None, dict | None]:
     """Load one input: (Document or None, failure or None); bad input never raises."""
     if task.problem is not None:
         return None, _failure(task, "find", task.problem)
+    if task.error is not None:
+        return None, _failure(task, "load", task.error)
     try:
+        if task.data is not None:  # read by the client: the same checks on the bytes it sent
+            text, used = decode(task.data, encoding=task.encoding, name=task.path)
+            return Document(raw=text, doc_id=task.doc_id, path=Path(task.path),
+                            encoding=used), None
         return load_document(Path(task.path), encoding=task.encoding, doc_id=task.doc_id), None
     except LOAD_ERRORS as err:
         return None, _failure(task, "load", err)
+
+
+def _with_texts(tasks: list[_Task]) -> list[_Task]:
+    """The tasks with each file's bytes, read here (or the error a worker would have met)."""
+    sent = []
+    for task in tasks:
+        if task.problem is None:
+            try:
+                task = replace(task, data=read_file(Path(task.path)))
+            except LOAD_ERRORS as err:
+                task = replace(task, error=err)
+        sent.append(task)
+    return sent
 
 
 def _analyze_loaded(loaded: list[tuple[_Task, Document]], errors: str, resources: _Resources,
@@ -529,21 +550,25 @@ def analyze_corpus(
     scheduler: Any = None,
     chunksize: int | None = None,
     errors: str = "report",
+    send_texts: bool = False,
 ) -> CorpusResult:
     """Analyse many texts (files, or folders of .txt) into tables with a ``doc_id`` column.
 
-    ``workers`` processes share the files (None: one per core for 8 texts or more, else 1).
-    ``scheduler`` runs the same per-document function on Dask instead: a
-    ``distributed.Client``, a scheduler address such as ``"tcp://scheduler:8786"``, or one of
-    Dask's local schedulers (``"processes"``, ``"threads"``, ``"synchronous"``).
-    ``errors="raise"`` re-raises a failing analysis (not a bad file) to debug it. Broken
-    package data (a LexiconError from the gazetteer or dictionaries) always raises at once.
+    Texts are analysed in batches (``chunksize`` texts, up to 32), each batch's tables built
+    once. ``workers`` processes share the batches (None: one per core for 8 texts or more,
+    else 1). ``scheduler`` runs the same batches on Dask instead: a ``distributed.Client``, a
+    scheduler address such as ``"tcp://scheduler:8786"``, or one of Dask's local schedulers
+    (``"processes"``, ``"threads"``, ``"synchronous"``); with Dask, ``send_texts=True`` sends
+    the files' bytes from this process, for workers that cannot read the paths (see
+    ``analyze_corpus_dask``). ``errors="raise"`` re-raises a failing analysis (not a bad file)
+    to debug it. Broken package data (a LexiconError from the gazetteer or dictionaries) always
+    raises at once.
     """
     if errors not in ("report", "raise"):
         raise CorpusError(f"errors must be 'report' or 'raise', not {errors!r}.")
     if scheduler is not None:
         return analyze_corpus_dask(paths, scheduler, progress=progress, encoding=encoding,
-                                   errors=errors)
+                                   errors=errors, send_texts=send_texts)
     tasks = _tasks(paths, encoding)
     if workers is None:
         workers = _default_workers(len(tasks))
@@ -677,19 +702,25 @@ def analyze_corpus_dask(
     encoding: str | None = None,
     partition_size: int | None = None,
     errors: str = "report",
+    send_texts: bool = False,
 ) -> CorpusResult:
-    """Run ``analyze_document`` over the texts with ``dask.bag`` on a Dask cluster.
+    """Run the corpus analysis over the texts with ``dask.bag`` on a Dask cluster.
 
     ``client`` is a ``distributed.Client`` (``Client("tcp://scheduler:8786")`` for your own
     cluster, ``Client(LocalCluster())`` for this machine), a scheduler address (a client is made
     and closed here), a local scheduler name such as ``"processes"``, or None for Dask's default.
-    Folders are expanded here; each worker reads its own files, so the paths must be readable
-    at the same place on every worker, and ``helpers`` must be installed there.
+    Folders are expanded here, and ``helpers`` must be installed on every worker. Each worker
+    reads its own files, so the paths must be readable at the same place on every worker (a
+    shared file system); or, with ``send_texts=True``, this process reads every file and sends
+    the bytes with the tasks, which needs no shared file system but holds the whole corpus in
+    this process's memory while the tasks are sent.
     """
     import dask
     import dask.bag as db
 
     tasks = _tasks(paths, encoding)
+    if send_texts:
+        tasks = _with_texts(tasks)
     if partition_size is None:
         partition_size = max(1, min(16, len(tasks) // 32 or 1))
     bag = db.from_sequence(tasks, partition_size=partition_size)

@@ -170,15 +170,20 @@ def load_document(
         raise TypeError(f"load_document() takes a path or a str, not {type(source).__name__}.")
     if isinstance(source, os.PathLike) or _looks_like_path(source):
         path = Path(source)
-        if path.is_dir():
-            raise TextLoadError(f"{path} is a folder: pass one file (or use helpers.corpus).")
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"No file at {path}: check the path (relative paths start at {Path.cwd()})."
-            )
-        text, used = decode(path.read_bytes(), encoding=encoding, name=str(path))
+        text, used = decode(read_file(path), encoding=encoding, name=str(path))
         return Document(raw=text, doc_id=doc_id or path.stem, path=path, encoding=used, **options)
     return Document.from_text(source, doc_id=doc_id, **options)
+
+
+def read_file(path: Path) -> bytes:
+    """A text file's bytes; a folder or a missing file raises with what to do instead."""
+    if path.is_dir():
+        raise TextLoadError(f"{path} is a folder: pass one file (or use helpers.corpus).")
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"No file at {path}: check the path (relative paths start at {Path.cwd()})."
+        )
+    return path.read_bytes()
 
 
 @dataclass(eq=False)

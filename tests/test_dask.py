@@ -59,3 +59,21 @@ def test_cluster_by_address(cluster, texts, local_result):
 def test_dask_local_scheduler_name(texts, local_result):
     result = helpers.analyze_corpus(texts, scheduler="synchronous", progress=False)
     _same(local_result, result)
+
+
+def test_texts_sent_from_the_client_need_no_shared_files(cluster, texts, local_result):
+    result = helpers.analyze_corpus(texts, scheduler=cluster.scheduler_address, progress=False,
+                                    send_texts=True)
+    _same(local_result, result)
+
+
+def test_sent_texts_are_not_read_again_by_the_workers(monkeypatch, texts, local_result):
+    from helpers import corpus
+
+    def no_files(*args, **kwargs):
+        raise AssertionError("a worker tried to read a file")
+
+    monkeypatch.setattr(corpus, "load_document", no_files)
+    result = helpers.analyze_corpus(texts, scheduler="synchronous", progress=False,
+                                    send_texts=True)
+    _same(local_result, result)
