@@ -558,17 +558,19 @@ def _token_columns(doc: Document) -> TokenColumns:
 def tokenize(doc: Document) -> pd.DataFrame:
     """One row per token of the title and body: raw span, surface, normalised and folded forms."""
     columns = doc._token_columns
-    codes, size = columns.codes, len(columns.distinct)
-    # One string array holds the distinct surfaces, norms and folds; each column takes from it.
+    codes, size, n = columns.codes, len(columns.distinct), len(columns)
+    # One string array holds the distinct surfaces, norms and folds; one take gives the three
+    # columns one after another, and each column is a slice of it (no copy).
     strings = _strings([*columns.distinct, *columns.norms, *columns.folds])
+    taken = strings.take(np.concatenate((codes, codes + size, codes + 2 * size)))
     outside_body = columns.outside_body
     table = pd.DataFrame(
         {
             "start": columns.start,
             "end": columns.end,
-            "surface": strings.take(codes),
-            "norm": strings.take(codes + size),
-            "fold": strings.take(codes + 2 * size),
+            "surface": taken[:n],
+            "norm": taken[n : 2 * n],
+            "fold": taken[2 * n :],
             "kind": pd.Categorical.from_codes(
                 np.where(columns.is_word, 0, 1).astype(np.int8), dtype=_KIND_DTYPE,
                 validate=False,
