@@ -314,7 +314,7 @@ def bar_counts(
     if ax is None:
         lines = sum(t.count("\n") + 1 for t in texts)
         width, height = plt.rcParams["figure.figsize"]
-        _fig, ax = plt.subplots(figsize=(width, max(height, 1.6 + 0.3 * lines + 0.15 * n)))
+        _fig, ax = plt.subplots(figsize=(width, max(height, 0.8 + 0.22 * lines + 0.12 * n)))
     positions = list(range(n - 1, -1, -1))  # largest value at the top
     bars = ax.barh(positions, counts[value].to_list(), color=color or "C0")
     ax.set_yticks(positions, [fa(t) for t in texts])
