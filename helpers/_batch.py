@@ -60,11 +60,10 @@ class TextBatch:
             for i, doc in enumerate(self.docs)
             for part, span in doc.parts.items() if part in _PART_CODES
         )
-        span_start, span_end, span_part, span_doc = (np.array(c, dtype=np.int64)
-                                                     for c in zip(*spans, strict=True))
+        span_start, span_end, span_part, span_doc = np.array(spans, dtype=np.int64).reshape(-1, 4).T
         which = np.searchsorted(span_start, starts, side="right") - 1
         safe = np.clip(which, 0, None)
-        keep = (which >= 0) & (ends <= span_end[safe])
+        keep = (which >= 0) & (ends <= span_end[safe])  # every text has a body span
         which = which[keep]
         start, end, word = starts[keep], ends[keep], is_word[keep]
         part = span_part[which].astype(np.int8)
@@ -109,7 +108,7 @@ class TextBatch:
             spread(codes, sep_code), distinct, norms, folds,
             paragraph_key=spread(paragraph_key, -1), sentence_key=spread(sentence_key, -1),
         )
-        # Where each text's tokens start in the stream (texts without tokens: where they would).
+        # Where each text's tokens start in the stream (-1 for a text without tokens).
         token_offsets = np.full(len(self.docs), -1, dtype=np.int64)
         token_offsets[doc[first_of_doc]] = first_of_doc + np.arange(len(first_of_doc))
         words = np.bincount(doc[word], minlength=len(self.docs))
