@@ -87,7 +87,7 @@ class PhraseMatcher:
         self._prefix_lengths = sorted({len(p) for p in self._prefix})
         # Per-matcher memo of what each distinct token can start and match; a matcher reused
         # over a corpus therefore pays for each vocabulary word once.
-        self._candidate_cache: dict[str, tuple[Candidate, ...]] = {}
+        self._candidate_cache: dict[str, _Starts | tuple[()]] = {}
         # Per pattern word (and whether it is a prefix): {token norm: form rank or None}.
         self._word_caches: dict[tuple[str, bool], dict[str, int | None]] = {}
         # Per phrase: its words after the first, each with its memo (see _longest_at).
@@ -108,7 +108,7 @@ class PhraseMatcher:
                     found.extend(self._prefix.get(form[:n], ()))
         return found
 
-    def _candidates(self, norm: str) -> tuple[Candidate, ...]:
+    def _candidates(self, norm: str) -> _Starts | tuple[()]:
         """Phrases that can start at a token, best first: (length, phrase, rank, later words).
 
         ``rank`` is the first word's form rank; later words are ``(word, is_prefix, memo)``.
@@ -129,7 +129,7 @@ class PhraseMatcher:
             if first is not None:
                 ranked.append((len(phrase.words), phrase, first, self._checks[id(phrase)]))
         ranked.sort(key=lambda c: (c[0], len(c[1].pattern)), reverse=True)  # stable
-        result = tuple(ranked)
+        result = _Starts(tuple(ranked)) if ranked else ()
         if len(self._candidate_cache) < _CACHE_LIMIT:
             self._candidate_cache[norm] = result
         return result
@@ -181,11 +181,45 @@ def matches_table(
     return pd.DataFrame(dict(zip(MATCH_COLUMNS, map(list, zip(*rows)))))
 
 
-def _longest_at(
-    norms: list[str], i: int, found: tuple[Candidate, ...]
-) -> tuple[int, Phrase, int] | None:
+class _Starts:
+    """The phrases that can start at one token norm (best first), and which of them its next
+    token leaves standing.
+
+    Most tokens that can start a phrase (از, به, ائتلاف) start only phrases of several words
+    that the next word rules out; ``viable`` settles that with one lookup per next norm.
+    """
+
+    __slots__ = ("all", "_by_next")
+
+    def __init__(self, candidates: tuple[Candidate, ...]):
+        self.all = candidates
+        self._by_next: dict[str, tuple[Candidate, ...]] = {}
+
+    def viable(self, next_norm: str) -> tuple[Candidate, ...]:
+        """The candidates that are one word long or whose second word ``next_norm`` can be."""
+        found = self._by_next.get(next_norm)
+        if found is None:
+            found = tuple(c for c in self.all
+                          if c[0] == 1 or _check_rank(*c[3][0], next_norm) is not None)
+            if len(self._by_next) < _NEXT_LIMIT:
+                self._by_next[next_norm] = found
+        return found
+
+
+def _check_rank(word: str, is_prefix: bool, memo: dict, norm: str) -> int | None:
+    """How loosely a token ``norm`` matches one later pattern word (memoised per word)."""
+    r = memo.get(norm, _UNSEEN)
+    if r is _UNSEEN:
+        r = _word_rank(token_forms(norm), word, is_prefix)
+        if len(memo) < _CACHE_LIMIT:
+            memo[norm] = r
+    return r
+
+
+def _longest_at(norms: list[str], i: int, starts: _Starts) -> tuple[int, Phrase, int] | None:
     """The first candidate (the leftmost-longest) matching at token ``i``: (end, phrase, rank)."""
     n_tokens = len(norms)
+    found = starts.viable(norms[i + 1]) if i + 1 < n_tokens else starts.all
     for length, phrase, rank, checks in found:
         if i + length > n_tokens:
             continue
@@ -195,9 +229,7 @@ def _longest_at(
             norm = norms[j]
             r = memo.get(norm, _UNSEEN)
             if r is _UNSEEN:
-                r = _word_rank(token_forms(norm), word, is_prefix)
-                if len(memo) < _CACHE_LIMIT:
-                    memo[norm] = r
+                r = _check_rank(word, is_prefix, memo, norm)
             if r is None:
                 break
             if r > rank:
@@ -260,6 +292,7 @@ def _word_rank(forms: tuple[tuple[str, str], ...], word: str, is_prefix: bool) -
 FORM_NAMES = ("norm", "fold", "base")
 _UNSEEN = object()
 _CACHE_LIMIT = 500_000
+_NEXT_LIMIT = 2_000  # next norms remembered per starting norm (beyond it: worked out each time)
 _FORM_RANK = {name: rank for rank, name in enumerate(FORM_NAMES)}
 
 
