@@ -352,10 +352,8 @@ def scan_tokens(folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[s
     lengths then cost a pass of their own, which made tokenising the slowest step of loading.
     ``scan_tokens_regex`` is the reference; the tests compare the two on random text.
     """
-    try:
-        codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    except UnicodeError:  # cannot happen for a str; kept so that any failure falls back
-        return scan_tokens_regex(folded)
+    # One 32-bit code per character ("surrogatepass": a lone surrogate is a character too).
+    codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     kind = _char_classes(codes)
     word_start, word_end = _words_in_runs(kind)
     punct = np.flatnonzero(kind == _PUNCT)
@@ -459,6 +457,8 @@ def _char_classes(codes: np.ndarray) -> np.ndarray:
     kind = table[np.where(astral, 0, codes)]
     kind[astral] = [_char_class(chr(c)) for c in codes[astral].tolist()]
     return kind
+
+
 def _shown_path(path: Path | None) -> str | None:
     """A path as a reader should see it: relative to the repository when it lies inside it."""
     if path is None:
@@ -561,8 +561,8 @@ def tokenize(doc: Document) -> pd.DataFrame:
     codes, size, n = columns.codes, len(columns.distinct), len(columns)
     # One string array holds the distinct surfaces, norms and folds; one take gives the three
     # columns one after another, and each column is a slice of it (no copy).
-    strings = _strings([*columns.distinct, *columns.norms, *columns.folds])
-    taken = strings.take(np.concatenate((codes, codes + size, codes + 2 * size)))
+    forms = strings([*columns.distinct, *columns.norms, *columns.folds])
+    taken = forms.take(np.concatenate((codes, codes + size, codes + 2 * size)))
     outside_body = columns.outside_body
     table = pd.DataFrame(
         {
@@ -587,12 +587,7 @@ def tokenize(doc: Document) -> pd.DataFrame:
 
 def part_labels(part: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """Token part codes (``TokenColumns.part``) as the string column mention tables show."""
-    return _strings(list(TOKENIZED_PARTS)).take(part)
-
-
-def _strings(values: list[str]) -> pd.api.extensions.ExtensionArray:
-    """An array of strings in pandas' default string dtype."""
-    return strings(values)
+    return strings(list(TOKENIZED_PARTS)).take(part)
 
 
 def _starts(spans: list[tuple[int, ...]], column: int) -> np.ndarray:
@@ -617,11 +612,11 @@ def _lines(raw: str) -> list[tuple[int, int]]:
 
 
 def _strip_span(raw: str, start: int, end: int) -> tuple[int, int]:
-    """``(start, end)`` without the whitespace at either edge (empty: start == end)."""
+    """``(start, end)`` without the whitespace at either edge (all whitespace: ``(end, end)``)."""
     piece = raw[start:end]
     kept = piece.strip()
     if not kept:
-        return start, start
+        return end, end
     start += len(piece) - len(piece.lstrip())
     return start, start + len(kept)
 

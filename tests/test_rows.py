@@ -32,3 +32,19 @@ def test_string_columns_are_pandas_default_strings(monkeypatch, storage):
         expected = pd.array(list(values), dtype=dtype)
         assert column.dtype == dtype
         pd.testing.assert_extension_array_equal(column, expected)
+
+
+def test_tables_with_and_without_mentions_have_the_same_columns_and_types(seed_doc):
+    import helpers
+    from helpers.places import PLACE_COLUMNS
+    from helpers.themes import MENTION_COLUMNS
+    from helpers.threats import THREAT_COLUMNS
+
+    empty = helpers.load_document("هوا امروز آفتابی است.")
+    for find, columns in ((helpers.find_places, PLACE_COLUMNS),
+                          (helpers.find_threats, THREAT_COLUMNS),
+                          (helpers.find_themes, MENTION_COLUMNS)):
+        full, none = find(seed_doc), find(empty)
+        assert len(full) > 0 and len(none) == 0, find.__name__
+        assert list(full.columns) == list(none.columns) == columns, find.__name__
+        assert full.dtypes.astype(str).tolist() == none.dtypes.astype(str).tolist()
