@@ -180,7 +180,7 @@ def _with_counts(doc: Document, doc_id: str, found: dict[str, Rows], words: int,
     if "themes" in found:
         found["theme_counts"] = resources.themes.theme_count_rows(found["themes"], words,
                                                                   resources.book)
-    meta = doc._metadata(words)
+    meta = doc._metadata(words, shown_path=False)  # the path as given, not made relative
     meta["doc_id"] = doc_id
     meta["path"] = str(doc.path) if doc.path is not None else None
     documents = {c: [meta.get(c)] for c in DOCUMENT_COLUMNS[1:]}

@@ -263,13 +263,13 @@ class Document:
         """Title, date, source address, identifiers and sizes, as a plain dict."""
         return self._metadata(self._token_columns.words)
 
-    def _metadata(self, words: int) -> dict[str, object]:
+    def _metadata(self, words: int, *, shown_path: bool = True) -> dict[str, object]:
         return {
             "doc_id": self.doc_id,
             "title": self.title,
             "date": self.date,
             "source_url": self.source_url,
-            "path": _shown_path(self.path),
+            "path": _shown_path(self.path) if shown_path else self.path,
             "encoding": self.encoding,
             "characters": len(self.raw),
             "paragraphs": len(self._paragraph_spans),
@@ -521,9 +521,10 @@ def token_forms(surface: list[str], skip_rules=frozenset(), overrides=None
     ``codes`` gives, per token, the index of its surface in ``distinct``; columns are then built
     by index (take) instead of one string at a time.
     """
-    index = {word: i for i, word in enumerate(dict.fromkeys(surface))}
-    codes = np.fromiter(map(index.__getitem__, surface), dtype=np.int64, count=len(surface))
-    distinct = list(index)
+    # Codes in order of first appearance, as a dict would give them, from pandas' hash table.
+    codes, uniques = pd.factorize(np.array(surface, dtype=object))
+    codes = codes.astype(np.int64, copy=False)
+    distinct = uniques.tolist()
     if skip_rules or overrides:
         options = {"skip_rules": skip_rules, "overrides": overrides}
         norms = [normalize(w, **options).strip() for w in distinct]

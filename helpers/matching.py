@@ -99,6 +99,11 @@ class PhraseMatcher:
     def __len__(self) -> int:
         return len(self.phrases)
 
+    def __reduce__(self):
+        # A copy or a pickle is built again from the patterns: the memos are keyed by the
+        # identity of this matcher's own phrase objects.
+        return (PhraseMatcher, ([(p.pattern, p.key) for p in self.phrases],))
+
     def _starting(self, forms: tuple[tuple[str, str], ...]) -> list[Phrase]:
         found: list[Phrase] = []
         for form, _kind in forms:

@@ -82,6 +82,11 @@ class Themes:
     source: str = "<dict>"
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def __reduce__(self):
+        # A copy or a pickle carries the tables only; its matchers and caches are built anew
+        # (they are keyed by the identity of their own phrase objects).
+        return (Themes, (self.patterns, self.themes, self.subthemes, self.contexts, self.source))
+
     def __repr__(self) -> str:
         return (
             f"Themes({self.source!r}: {len(self.themes)} themes, {len(self.subthemes)} sub-themes, "
@@ -447,7 +452,8 @@ def theme_rows(doc: Document, book: Theme | None = None) -> Rows:
         "surface": [raw[s:e] for s, e in zip(start.tolist(), end.tolist(), strict=True)],
         "theme": theme,
         "subtheme": [p.key[0] for p in phrase],
-        "pattern": [p.pattern for p in phrase],
+        "entry": np.array(list(map(_entries(book)[0].__getitem__, map(id, phrase))),
+                          dtype=np.int64),
         "form": [FORM_NAMES[r] for r in rank],
         "in_context": np.array([bool(p.key[1]) for p in phrase], dtype=bool),
         "paragraph": tokens.paragraph[first],
@@ -465,25 +471,39 @@ def _theme_ranks(book: Theme) -> dict[str, int]:
     return book._cache["theme_ranks"]
 
 
+def _entries(book: Theme) -> tuple[dict[int, int], dict[str, Any]]:
+    """Each phrase's entry (by ``id``), and per entry its theme, sub-theme, labels and pattern.
+
+    Built once per dictionary, so that a mention table takes its label columns by entry instead
+    of looking labels up and converting text row by row.
+    """
+    if "entries" not in book._cache:
+        entry_of, keys, patterns = {}, [], []
+        for theme, matcher in book.matchers.items():
+            for phrase in matcher.phrases:
+                entry_of[id(phrase)] = len(keys)
+                keys.append((theme, phrase.key[0]))
+                patterns.append(phrase.pattern)
+        labels = [book.labels[k] for k in keys]
+        values = {"theme": [t for t, _ in keys], "subtheme": [s for _, s in keys],
+                  **dict(zip(("label_fa", "label_en", "theme_fa", "theme_en"),
+                             map(list, zip(*labels, strict=True)), strict=True)),
+                  "pattern": patterns}
+        book._cache["entries"] = (entry_of, {c: strings(v) for c, v in values.items()})
+    return book._cache["entries"]
+
+
 def themes_table(rows: Rows, doc_id, book: Theme | None = None) -> pd.DataFrame:
     """The table of ``find_themes`` from ``theme_rows`` (of one document or several joined)."""
     book = book if book is not None else _themes(None)
-    labels = [book.labels[k] for k in zip(rows["theme"], rows["subtheme"], strict=True)]
-    label_fa, label_en, theme_fa, theme_en = (
-        map(list, zip(*labels, strict=True)) if labels else ([] for _ in range(4)))
+    entries = {c: v.take(rows["entry"]) for c, v in _entries(book)[1].items()}
     outside = rows["part"] != TOKENIZED_PARTS.index("body")
     return pd.DataFrame({
         "doc_id": doc_id,
         "start": rows["start"],
         "end": rows["end"],
         "surface": strings(rows["surface"]),
-        "theme": strings(rows["theme"]),
-        "subtheme": strings(rows["subtheme"]),
-        "label_fa": strings(label_fa),
-        "label_en": strings(label_en),
-        "theme_fa": strings(theme_fa),
-        "theme_en": strings(theme_en),
-        "pattern": strings(rows["pattern"]),
+        **entries,
         "form": strings(rows["form"]),
         "in_context": rows["in_context"],
         "paragraph": optional_ints(rows["paragraph"], outside),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 import random
 
 import pandas as pd
@@ -70,10 +71,16 @@ def test_a_copied_dictionary_is_its_own(seed_doc):
     assert mine is not book and mine.patterns is not book.patterns
     mine.patterns.loc[0, "pattern"] = "چیزی دیگر"
     assert book.patterns.loc[0, "pattern"] != "چیزی دیگر"
-    helpers.find_themes(seed_doc, book)
-    mine = copy.deepcopy(book)  # a copy made after use is still its own dictionary
-    found = helpers.find_themes(seed_doc, mine)
-    assert helpers.themes._book_of(found) is mine
+    expected = helpers.find_themes(seed_doc, book)
+    other = helpers.load_document("نیروهای ائتلاف در عراق با گروه‌های تروریستی مبارزه کردند.")
+    # A copy or a pickle made after use is its own dictionary and finds what the original does,
+    # also in a text whose words the original's caches have not seen.
+    for mine in (copy.deepcopy(book), pickle.loads(pickle.dumps(book))):
+        found = helpers.find_themes(seed_doc, mine)
+        assert helpers.themes._book_of(found) is mine
+        pd.testing.assert_frame_equal(found, expected)
+        pd.testing.assert_frame_equal(helpers.find_themes(other, mine),
+                                      helpers.find_themes(other, book))
 
 
 def test_mentions_outliving_their_dictionary(seed_doc, tmp_path):
