@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from helpers._paths import _REPO_ROOT as REPO_ROOT
-from helpers._rows import strings
+from helpers._rows import optional_ints, strings
 from helpers.dates import find_dates
 from helpers.morphology import lemma
 from helpers.normalization import (
@@ -589,6 +589,20 @@ def tokenize(doc: Document) -> pd.DataFrame:
 def part_labels(part: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """Token part codes (``TokenColumns.part``) as the string column mention tables show."""
     return strings(list(TOKENIZED_PARTS)).take(part)
+
+
+def span_columns(rows: dict, doc_id) -> dict:
+    """The first columns of every mention table: ``doc_id``, raw ``start``, ``end``, ``surface``."""
+    return {"doc_id": doc_id, "start": rows["start"], "end": rows["end"],
+            "surface": strings(rows["surface"])}
+
+
+def position_columns(rows: dict) -> dict:
+    """Where each mention is: ``paragraph`` and ``sentence`` (<NA> outside the body), ``part``."""
+    outside = rows["part"] != TOKENIZED_PARTS.index("body")
+    return {"paragraph": optional_ints(rows["paragraph"], outside),
+            "sentence": optional_ints(rows["sentence"], outside),
+            "part": part_labels(rows["part"])}
 
 
 def _starts(spans: list[tuple[int, ...]], column: int) -> np.ndarray:

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from helpers._paths import data_dir
-from helpers._rows import Rows, optional_ints, strings
-from helpers.document import TOKENIZED_PARTS, part_labels
+from helpers._rows import Rows, strings
+from helpers.document import position_columns, span_columns
 from helpers.lexicons import LexiconError, duplicates, read_table
 from helpers.matching import PatternError, PhraseMatcher
 from helpers.normalization import normalize_word
@@ -308,20 +308,14 @@ def places_table(rows: Rows, doc_id, *, compiled: _Compiled | None = None) -> pd
     """The table of ``find_places`` from ``place_rows`` (of one document or several joined)."""
     compiled = compiled if compiled is not None else _gazetteer(None)
     codes = {c: values.take(rows["key"]) for c, values in compiled.code_columns.items()}
-    outside = rows["part"] != TOKENIZED_PARTS.index("body")
     return pd.DataFrame({
-        "doc_id": doc_id,
-        "start": rows["start"],
-        "end": rows["end"],
-        "surface": strings(rows["surface"]),
+        **span_columns(rows, doc_id),
         "place": codes["place"], "place_fa": codes["place_fa"], "code": codes["code"],
         "kind": strings(rows["kind"]), "place_kind": codes["place_kind"],
         "country": codes["country"], "country_code": codes["country_code"],
         "region": codes["region"], "region_code": codes["region_code"],
         "lat": codes["lat"], "lon": codes["lon"],
-        "paragraph": optional_ints(rows["paragraph"], outside),
-        "sentence": optional_ints(rows["sentence"], outside),
-        "part": part_labels(rows["part"]),
+        **position_columns(rows),
         "in_org_name": rows["in_org_name"],
     })
 

@@ -40,8 +40,8 @@ import pandas as pd
 import yaml
 
 from helpers._paths import data_dir
-from helpers._rows import Rows, optional_ints, strings
-from helpers.document import TOKENIZED_PARTS, Document, TokenColumns, part_labels
+from helpers._rows import Rows, strings
+from helpers.document import Document, TokenColumns, position_columns, span_columns
 from helpers.lexicons import LexiconError, duplicates, read_yaml
 from helpers.matching import (
     FORM_NAMES,
@@ -497,18 +497,12 @@ def themes_table(rows: Rows, doc_id, book: Theme | None = None) -> pd.DataFrame:
     """The table of ``find_themes`` from ``theme_rows`` (of one document or several joined)."""
     book = book if book is not None else _themes(None)
     entries = {c: v.take(rows["entry"]) for c, v in _entries(book)[1].items()}
-    outside = rows["part"] != TOKENIZED_PARTS.index("body")
     return pd.DataFrame({
-        "doc_id": doc_id,
-        "start": rows["start"],
-        "end": rows["end"],
-        "surface": strings(rows["surface"]),
+        **span_columns(rows, doc_id),
         **entries,
         "form": strings(rows["form"]),
         "in_context": rows["in_context"],
-        "paragraph": optional_ints(rows["paragraph"], outside),
-        "sentence": optional_ints(rows["sentence"], outside),
-        "part": part_labels(rows["part"]),
+        **position_columns(rows),
         "first_token": rows["first_token"],
         "end_token": rows["end_token"],
     })

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from helpers._paths import data_dir
-from helpers._rows import Rows, optional_ints, strings
-from helpers.document import TOKENIZED_PARTS, part_labels
+from helpers._rows import Rows
+from helpers.document import position_columns, span_columns
 from helpers.lexicons import LexiconError, duplicates, read_yaml
 from helpers.matching import PatternError, PhraseMatcher
 from helpers.normalization import normalize_word
@@ -141,17 +141,7 @@ def threats_table(rows: Rows, doc_id, *, table: pd.DataFrame | None = None) -> p
     table = table if table is not None else _lexicon(None)[0]
     entries = {c: table[c].array.take(rows["key"])
                for c in ("threat", "code", "category", "category_label", "category_fa")}
-    outside = rows["part"] != TOKENIZED_PARTS.index("body")
-    return pd.DataFrame({
-        "doc_id": doc_id,
-        "start": rows["start"],
-        "end": rows["end"],
-        "surface": strings(rows["surface"]),
-        **entries,
-        "paragraph": optional_ints(rows["paragraph"], outside),
-        "sentence": optional_ints(rows["sentence"], outside),
-        "part": part_labels(rows["part"]),
-    })
+    return pd.DataFrame({**span_columns(rows, doc_id), **entries, **position_columns(rows)})
 
 
 def threat_counts(threats: pd.DataFrame, by: str = "threat") -> pd.DataFrame:
