@@ -21,8 +21,8 @@ import pandas as pd
 from helpers.morphology import lemma
 from helpers.normalization import EZAFE_HAMZA, ZWNJ, normalize_word
 
-#: A phrase that can start at a token: (words, phrase, first word's form rank, later words as
-#: (word, is_prefix, memo of token norm -> form rank)).
+#: A phrase that can start at a token: (number of words, phrase, first word's form rank, and
+#: its later words as (word, is_prefix, memo of token norm -> form rank)).
 Candidate = tuple[int, "Phrase", int, tuple[tuple[str, bool, dict], ...]]
 #: The distinct norms of a text and, per token, the index of its norm among them.
 Vocabulary = tuple[list[str], np.ndarray]
