@@ -135,7 +135,7 @@ def _draw_figures(result, out: Path) -> tuple[list[Path], list[str]]:
 def _theme_chart(result, ax) -> bool:
     """Theme mentions summed over all texts (themes.theme_bar)."""
     from helpers.corpus import corpus_theme_totals
-    from helpers.themes import theme_bar
+    from helpers.figures import theme_bar
 
     counts = corpus_theme_totals(result.theme_counts)
     if counts.empty or counts["count"].sum() == 0:

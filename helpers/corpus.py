@@ -31,6 +31,7 @@ import pandas as pd
 
 from helpers._batch import TextBatch, rows_by_text
 from helpers._rows import Rows, concat_rows, doc_ids, n_rows, split_rows, strings
+from helpers.dictionary import match_rows
 from helpers.document import Document, TextLoadError, decode, load_document, read_file
 from helpers.lexicons import LexiconError
 from helpers.matching import PatternError
@@ -125,7 +126,7 @@ def _analysers(resources: _Resources | None = None) -> dict[str, Callable[[Docum
     return {
         "places": partial(r.places.place_rows, compiled=r.gazetteer),
         "threats": partial(r.threats.threat_rows, matcher=r.matcher),
-        "themes": partial(r.themes.theme_rows, book=r.book),
+        "themes": partial(match_rows, d=r.book.dictionary),
     }
 
 

@@ -16,15 +16,20 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
+import numpy as np
+import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter
 
 from helpers._paths import results_dir
+
+if TYPE_CHECKING:
+    from helpers.document import Document
 
 __all__ = [
     "PERSIAN_FONT_ENV",
@@ -485,3 +490,178 @@ def recipe_comparison_figure(phrases: Iterable[str] = SEED_PHRASES) -> Figure:
                "متن را همان‌طور که هست بدهید."),
             ha="center", va="center", fontsize=10, color="0.25")
     return fig
+
+
+# ------------------------------------------------------------- theme figures (any dictionary)
+
+_to_persian_digits = persian_digits  # the figure helpers below take a flag of that name
+
+
+def _axis_label(fa_label: str, en_label: str | None, gloss: bool) -> str:
+    return f"{fa_label} ({en_label})" if gloss and en_label else fa_label
+
+
+def theme_bar(
+    counts: pd.DataFrame,
+    *,
+    value: str = "count",
+    gloss: bool = True,
+    ax: Any = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+    persian_digits: bool = False,
+    rtl: bool = True,
+    gloss_below: bool = True,
+) -> Any:
+    """Horizontal bars of theme counts (from theme_counts): Persian labels, English glosses."""
+    import matplotlib.pyplot as plt
+
+    for column in ("label_fa", "label_en", value):
+        if column not in counts.columns:
+            raise KeyError(f"counts lacks {column!r}: pass the table from theme_counts().")
+    if "paragraph" in counts.columns:
+        raise ValueError("theme_bar() wants counts per document; use per='document'.")
+    if ax is None:
+        rows = counts[["label_fa"]].drop_duplicates().shape[0]
+        _fig, ax = plt.subplots(figsize=(8.0, max(3.0, (0.62 if gloss else 0.4) * rows + 1.2)))
+    return bar_counts(
+        counts, label="label_fa", value=value, gloss="label_en" if gloss else None, ax=ax,
+        title=title, xlabel=xlabel, persian_digits=persian_digits, rtl=rtl,
+        gloss_below=gloss_below,
+    )
+
+
+def theme_heatmap(
+    counts_by_paragraph: pd.DataFrame,
+    *,
+    value: str = "count",
+    ax: Any = None,
+    gloss: bool = False,
+    persian_digits: bool = True,
+    rtl: bool = True,
+    cmap: str = "Blues",
+    annotate: bool = True,
+    title: str | None = None,
+) -> Any:
+    """Theme x paragraph heatmap: rows in dictionary order, paragraph 1 at the right if rtl."""
+    import matplotlib.pyplot as plt
+
+    to_persian = _to_persian_digits
+    needed = ("paragraph_no", "label_fa", value)
+    missing = [c for c in needed if c not in counts_by_paragraph.columns]
+    if missing:
+        raise KeyError(f"counts lack {missing}: pass theme_counts(..., per='paragraph').")
+    group = ["theme", "subtheme"] if "subtheme" in counts_by_paragraph.columns else ["theme"]
+    table = counts_by_paragraph
+    order = list(dict.fromkeys(table[group].itertuples(index=False, name=None)))
+    grid = table.pivot_table(index=group, columns="paragraph_no", values=value,
+                             aggfunc="sum", fill_value=0, sort=False)
+    labels = table.drop_duplicates(group).set_index(group)
+    if len(group) == 1:
+        order = [k[0] for k in order]
+    grid, labels = grid.reindex(order), labels.loc[order]
+    names = [_axis_label(f, e, gloss) for f, e in zip(labels["label_fa"], labels["label_en"],
+                                                      strict=True)]
+    data = grid.to_numpy(dtype=float)
+    if ax is None:
+        height = max(3.0, 0.42 * len(names) + 1.4)
+        _fig, ax = plt.subplots(figsize=(8.0, height))
+    image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0)
+    numbers = [str(n) for n in grid.columns]
+    digits = to_persian if persian_digits else str
+    ax.set_xticks(range(len(numbers)), [fa(digits(n)) for n in numbers])
+    ax.set_yticks(range(len(names)), [fa(n) for n in names])
+    ax.tick_params(length=0)
+    if annotate:
+        top = data.max() if data.size else 0
+        for (r, c), v in np.ndenumerate(data):
+            if v == 0:
+                continue  # empty cells stay blank: easier to see where a theme is
+            text = f"{v:g}" if value == "count" else f"{v:.1f}"
+            ax.text(c, r, fa(digits(text)), ha="center", va="center", fontsize=9,
+                    color="white" if top and v > 0.6 * top else "#222")
+    bar = ax.figure.colorbar(image, ax=ax, location="left" if rtl else "right", shrink=0.8)
+    what = "تعداد اشاره‌ها" if value == "count" else "در هر ۱۰۰۰ واژه"
+    bar.set_label(fa(what))
+    if persian_digits:
+        bar.ax.yaxis.set_major_formatter(persian_digit_formatter("{x:,.0f}"))
+    ax.set_xlabel(fa("بند (پاراگراف)"))
+    if rtl:
+        ax.invert_xaxis()
+        ax.yaxis.tick_right()
+    if title:
+        ax.set_title(fa(title), loc="right" if rtl else "left")
+    return ax
+
+
+def theme_dispersion(
+    doc: Document,
+    mentions: pd.DataFrame,
+    *,
+    by: str = "theme",
+    relative: bool = False,
+    rtl: bool = True,
+    gloss: bool = False,
+    persian_digits: bool = True,
+    ax: Any = None,
+    title: str | None = None,
+) -> Any:
+    """Lexical dispersion ("x-ray") plot: where each theme's mentions fall in the text.
+
+    x is the word offset of each mention (or its relative position, 0 to 1) in the body;
+    paragraph starts are dashed lines labelled with their number. With ``rtl`` the text runs
+    right to left, as on the Persian page: the first word is at the right.
+    """
+    import matplotlib.pyplot as plt
+
+    to_persian = _to_persian_digits
+    if by not in ("theme", "subtheme"):
+        raise ValueError(f"by must be 'theme' or 'subtheme', not {by!r}.")
+    from helpers.themes import _book_of, _count_keys, _default_dictionary
+
+    keys = _count_keys(_book_of(mentions) or _default_dictionary(), by)
+    group = ["theme"] if by == "theme" else ["theme", "subtheme"]
+    tokens = doc.tokens
+    words = (tokens["kind"] == "word").to_numpy()
+    in_body = (tokens["part"] == "body").to_numpy()
+    ordinal = np.cumsum(words & in_body) - 1  # word offset of each token within the body
+    n_words = int((words & in_body).sum())
+    body = mentions[mentions["part"] == "body"]
+    x = ordinal[body["first_token"].to_numpy(dtype=np.int64)].astype(float)
+    first_word = ordinal[np.searchsorted(tokens["start"].to_numpy(), doc.paragraphs["start"])]
+    scale = float(n_words) if relative else 1.0
+    if ax is None:
+        height = max(2.8, 0.38 * len(keys) + 1.3)
+        _fig, ax = plt.subplots(figsize=(9.0, height))
+    rows = {tuple(k): i for i, k in enumerate(keys[group].itertuples(index=False, name=None))}
+    y = np.array([rows[tuple(k)] for k in body[group].itertuples(index=False, name=None)])
+    colors = [f"C{i % 10}" for i in y]
+    ax.scatter(x / scale, y, marker="|", s=160, linewidths=1.6, c=colors)
+    digits = to_persian if persian_digits else str
+    for number, start in enumerate(first_word, 1):
+        ax.axvline(start / scale, color="#999", lw=0.8, ls="--", zorder=0)
+        ax.annotate(fa(digits(str(number))), (start / scale, 1.0),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(-3 if rtl else 3, 2), textcoords="offset points", fontsize=9,
+                    ha="right" if rtl else "left", va="bottom", color="#555")
+    names = [_axis_label(f, e, gloss) for f, e in zip(keys["label_fa"], keys["label_en"],
+                                                      strict=True)]
+    ax.set_yticks(range(len(names)), [fa(n) for n in names])
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_xlim(0, n_words / scale)
+    if relative:
+        ax.set_xlabel(fa("جایگاه نسبی در متن"))
+    else:
+        ax.set_xlabel(fa("شمارهٔ واژه در متن (خطوط‌چین: آغاز هر بند)"))
+    if persian_digits:
+        ax.xaxis.set_major_formatter(persian_digit_formatter("{x:,.1f}" if relative
+                                                             else "{x:,.0f}"))
+    ax.grid(axis="y", color="#eee", lw=0.6)
+    ax.set_axisbelow(True)
+    if rtl:
+        ax.invert_xaxis()
+        ax.yaxis.tick_right()
+    ax.spines[["top", "left" if rtl else "right"]].set_visible(False)
+    if title:
+        ax.set_title(fa(title), loc="right" if rtl else "left", pad=20)
+    return ax

@@ -48,7 +48,7 @@ def test_theme_matchers_in_one_pass(seed_doc):
 def test_mention_attrs_copy_cheaply(seed_doc):
     book = helpers.load_themes()
     mentions = helpers.find_themes(seed_doc, book)
-    assert isinstance(copy.deepcopy(mentions.attrs)["themes"], str)  # a key, not the dictionary
+    assert isinstance(copy.deepcopy(mentions.attrs)["dictionary"], str)  # a key, not the dictionary
     assert helpers.theme_counts(mentions.head(3))["count"].sum() == 3
 
 
@@ -77,7 +77,7 @@ def test_a_copied_dictionary_is_its_own(seed_doc):
     # also in a text whose words the original's caches have not seen.
     for mine in (copy.deepcopy(book), pickle.loads(pickle.dumps(book))):
         found = helpers.find_themes(seed_doc, mine)
-        assert helpers.themes._book_of(found) is mine
+        assert helpers.themes._book_of(found) is mine.dictionary
         pd.testing.assert_frame_equal(found, expected)
         pd.testing.assert_frame_equal(helpers.find_themes(other, mine),
                                       helpers.find_themes(other, book))

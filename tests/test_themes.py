@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import helpers
-from helpers import themes as th
 from helpers.lexicons import LexiconError
+from helpers.matching import matches_table
 from helpers.normalization import normalize_word
 
 matplotlib.use("Agg")
@@ -215,10 +215,11 @@ def test_find_themes_on_text_without_mentions():
 
 
 def test_windowed_scan_matches_full_scan(seed_doc, book):
-    for theme, matcher in book.matchers.items():
+    norms = seed_doc.tokens["norm"].tolist()
+    together = book.scanner.matches(norms)
+    for k, (theme, matcher) in enumerate(book.matchers.items()):
         full = matcher.find(seed_doc.tokens, seed_doc.raw)
-        scan = th._Scan(seed_doc.tokens["norm"].tolist(), book).find(matcher, seed_doc.tokens,
-                                                                   seed_doc.raw)
+        scan = matches_table(together[k], seed_doc.tokens, seed_doc.raw)
         cols = ["first_token", "end_token", "start", "end", "pattern", "form"]
         assert full[cols].reset_index(drop=True).equals(scan[cols].reset_index(drop=True)), theme
 
@@ -315,16 +316,16 @@ def test_figures_draw(seed_doc, mentions):
     import matplotlib.pyplot as plt
 
     helpers.setup_figures()
-    ax = th.theme_bar(helpers.theme_counts(mentions))
+    ax = helpers.theme_bar(helpers.theme_counts(mentions))
     assert len(ax.patches) == len(helpers.load_themes().themes)
     plt.close(ax.figure)
     per_para = helpers.theme_counts(mentions, per="paragraph")
-    ax = th.theme_heatmap(per_para)
+    ax = helpers.theme_heatmap(per_para)
     image = ax.images[0].get_array()
     assert image.shape == (10, len(seed_doc.paragraphs)) and image.sum() == per_para["count"].sum()
     assert ax.xaxis_inverted()
     plt.close(ax.figure)
-    ax = th.theme_dispersion(seed_doc, mentions, relative=True)
+    ax = helpers.theme_dispersion(seed_doc, mentions, relative=True)
     offsets = ax.collections[0].get_offsets()
     assert len(offsets) == (mentions["part"] == "body").sum()
     assert offsets[:, 0].min() >= 0 and offsets[:, 0].max() <= 1
@@ -333,4 +334,4 @@ def test_figures_draw(seed_doc, mentions):
 
 def test_heatmap_wants_paragraph_counts(mentions):
     with pytest.raises(KeyError, match="per='paragraph'"):
-        th.theme_heatmap(helpers.theme_counts(mentions))
+        helpers.theme_heatmap(helpers.theme_counts(mentions))
