@@ -109,6 +109,11 @@ class Lexicon:
         """True if the word list gives the word a part-of-speech tag (not a bare spelling)."""
         return bool(self.tags.get(word))
 
+    @functools.cached_property
+    def longest(self) -> int:
+        """The length of the longest word in the word list (no longer prefix can be known)."""
+        return max(map(len, self.freq), default=0)
+
 
 def lexicon_dir() -> Path:
     """The folder of the word list, verb stems, stop words and override tables."""
@@ -328,8 +333,9 @@ def _scored(word: str, lex: Lexicon, depth: int) -> tuple[Analysis, int] | None:
         return best[0], _STRONG
     if weak:
         return (), _WEAK
-    # هم+X only when no longer known word (همکاری, همسایه) opens the token.
-    lexicalised = any(lex.known(word[:k]) for k in range(5, len(word) + 1))
+    # هم+X only when no longer known word (همکاری, همسایه) opens the token. Prefixes longer
+    # than the longest known word are not looked up: that keeps a long run of letters linear.
+    lexicalised = any(lex.known(word[:k]) for k in range(5, min(len(word), lex.longest) + 1))
     if word.startswith("هم") and len(word) >= 5 and not lexicalised:
         rest = word[2:]
         sub = _scored(rest, lex, depth + 1)

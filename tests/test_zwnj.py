@@ -285,3 +285,88 @@ def test_lexicon_is_cached_and_letter_normalised() -> None:
     words = lexicon().freq
     assert len(words) > 150_000
     assert not any(ch in w for w in list(words)[:20000] for ch in "يك")
+
+
+# ------------------------------------------------------------------------------ long words
+
+
+class _Counting:
+    """Counts the lookups made in the lexicon's tables and the characters of their keys."""
+
+    def __init__(self) -> None:
+        self.lookups = 0
+        self.characters = 0
+
+    def add(self, key: str) -> None:
+        self.lookups += 1
+        self.characters += len(key)
+
+    def dict(self, table: dict) -> dict:
+        counter = self
+
+        class CountingDict(dict):
+            def __contains__(self, key):
+                counter.add(key)
+                return super().__contains__(key)
+
+            def get(self, key, default=None):
+                counter.add(key)
+                return super().get(key, default)
+
+        return CountingDict(table)
+
+    def set(self, table: frozenset) -> frozenset:
+        counter = self
+
+        class CountingSet(frozenset):
+            def __contains__(self, key):
+                counter.add(key)
+                return super().__contains__(key)
+
+        return CountingSet(table)
+
+
+def _work(word: str, monkeypatch: pytest.MonkeyPatch) -> _Counting:
+    """The lookups ``zwnj_rules`` makes for ``word`` with a counting copy of the lexicon."""
+    import helpers.zwnj as zwnj_module
+
+    real, counter = lexicon(), _Counting()
+    counting = zwnj_module.Lexicon(
+        counter.dict(real.freq), counter.dict(real.tags), counter.dict(real.variants),
+        counter.set(real.verb_forms), counter.set(real.participles),
+        counter.set(real.present_stems), counter.dict(real.overrides),
+    )
+    monkeypatch.setattr(zwnj_module, "lexicon", lambda: counting)
+    zwnj_rules.cache_clear()
+    try:
+        zwnj_rules(word)
+    finally:
+        zwnj_rules.cache_clear()
+    return counter
+
+
+@pytest.mark.parametrize("letters", ["ب", "کتاب", "همه", "هابینال"])
+def test_work_on_a_long_run_of_letters_grows_linearly(letters: str, monkeypatch) -> None:
+    """A run of letters without spaces costs the same number of lookups however long it is.
+
+    The restorer used to look up every prefix of a word (quadratic: a 200,000-letter run took
+    40 s); only prefixes up to the longest known word can be known, so only those are looked up.
+    """
+    first = None
+    for n in [1_000, 10_000, 100_000, 2_000_000]:  # checked as they come: a slow one never runs
+        work = _work("هم" + letters * (n // len(letters)), monkeypatch)
+        first = first or work.lookups
+        assert work.lookups == first  # the same lookups for every length
+        assert work.characters <= 50 * n  # each key is at most the word: linear in length
+
+
+def test_a_two_megabyte_word_is_left_as_it_is() -> None:
+    word = "ب" * 2_000_000
+    assert restore_zwnj(word) == word
+    assert restore_zwnj("بینال" + word) == "بین" + ZWNJ + "ال" + word  # the one rule that fits
+
+
+def test_longest_word_bounds_the_word_list() -> None:
+    lex = lexicon()
+    assert lex.longest == max(len(w) for w in lex.freq)
+    assert not any(lex.known("ا" * k) for k in range(lex.longest + 1, lex.longest + 5))
