@@ -71,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--encoding", "-e", default=None, metavar="CODEC",
                          help="encoding of the files, e.g. cp1256 (default: UTF-8, or the "
                               "byte-order mark)")
+    analyze.add_argument("--dictionary", "-d", action="append", default=[], metavar="PATH",
+                         help="also find the entries of this dictionary (quanteda YAML, this "
+                              "package's YAML, or a gazetteer CSV): one more table and chart, "
+                              "named after the dictionary; repeat for several")
+    analyze.add_argument("--excel", nargs="?", const="csv", choices=("csv", "xlsx"),
+                         default=None,
+                         help="also write each table for spreadsheets: 'csv' (default) as "
+                              "UTF-8 with a byte-order mark (NAME.excel.csv), 'xlsx' as a "
+                              "workbook (needs openpyxl); formula-like cells are neutralised")
     analyze.add_argument("--no-figures", action="store_true",
                          help="write the tables only, without drawing figures")
     analyze.add_argument("--quiet", "-q", action="store_true",
@@ -78,34 +87,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write_tables(result, out: Path) -> list[Path]:
+def _write_tables(result, out: Path, excel: str | None = None) -> list[Path]:
+    from helpers.results import write_table
+
+    formats = ["csv"]
     try:
         import pyarrow  # noqa: F401
 
-        parquet = True
+        formats.append("parquet")
     except ImportError:
-        parquet = False
+        pass
+    if excel:
+        formats.append("excel" if excel == "csv" else "xlsx")
     written = []
     for name, table in result.tables().items():
-        path = out / f"{name}.csv"
-        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        written.append(path)
-        if parquet:
-            path = out / f"{name}.parquet"
-            _parquet_safe(table).to_parquet(path, index=False)
-            written.append(path)
+        written += write_table(table, name, directory=out, formats=formats)
     return written
 
 
-def _parquet_safe(table):
-    """Object columns holding mixed types (dates, None) as strings, so Arrow accepts them."""
-    table = table.copy()
-    for column in table.columns:
-        if table[column].dtype == object:
-            kinds = {type(v) for v in table[column].dropna()}
-            if len(kinds) > 1 or (kinds and not kinds <= {str}):
-                table[column] = table[column].map(lambda v: None if v is None else str(v))
-    return table
+def _dictionary_charts(result, out: Path) -> tuple[list[Path], list[str]]:
+    """A bar chart of mentions per category for each extra dictionary's table."""
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers.figures import bar_counts, save_figure, setup_figures
+
+    setup_figures()
+    written: list[Path] = []
+    skipped: list[str] = []
+    for name, table in result.extra.items():
+        if table.empty:
+            skipped.append(f"{name}: none were found")
+            continue
+        totals = (table.astype({c: object for c in ("category_fa", "category_en")})
+                  .groupby(["category_fa", "category_en"], sort=False).size()
+                  .rename("mentions").reset_index())
+        ax = bar_counts(totals, label="category_fa", value="mentions", gloss="category_en",
+                        title=f"{name}: mentions per category")
+        written.extend(save_figure(ax.figure, name, formats=("png",),
+                                   directory=out / "figures"))
+        plt.close(ax.figure)
+    return written, skipped
 
 
 def _draw_figures(result, out: Path) -> tuple[list[Path], list[str]]:
@@ -187,7 +212,7 @@ def analyze(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     try:
         result = analyze_corpus(args.paths, workers=args.workers, encoding=args.encoding,
-                                progress=not args.quiet)
+                                progress=not args.quiet, dictionaries=args.dictionary)
     except CorpusError as err:
         _say(f"error: {err}", quiet=False, err=True)
         return EXIT_USAGE
@@ -203,11 +228,13 @@ def analyze(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     out.mkdir(parents=True, exist_ok=True)
-    written = _write_tables(result, out)
+    written = _write_tables(result, out, args.excel)
     skipped: list[str] = []
     if not args.no_figures:
         figures, skipped = _draw_figures(result, out)
-        written += figures
+        extra, skipped_extra = _dictionary_charts(result, out)
+        written += figures + extra
+        skipped += skipped_extra
     for note in skipped:
         _say(f"note: no figure for {note}", quiet=args.quiet)
     _say(

@@ -31,7 +31,7 @@ import pandas as pd
 
 from helpers._batch import TextBatch, rows_by_text
 from helpers._rows import Rows, concat_rows, doc_ids, n_rows, split_rows, strings
-from helpers.dictionary import match_rows
+from helpers.dictionary import Dictionary, finder, load_dictionary, match_rows
 from helpers.document import Document, TextLoadError, decode, load_document, read_file
 from helpers.lexicons import LexiconError
 from helpers.matching import PatternError
@@ -69,21 +69,30 @@ class CorpusResult:
     theme_counts: pd.DataFrame
     failures: pd.DataFrame
     inputs: int = field(default=0)
+    #: One mention table per extra dictionary (``dictionaries=``), by the dictionary's name.
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """All tables by name (the order the CLI writes them in)."""
-        return {name: getattr(self, name) for name in TABLES}
+        """All tables by name (the order the CLI writes them in), extra dictionaries last."""
+        return {**{name: getattr(self, name) for name in TABLES}, **self.extra}
 
     def __getitem__(self, name: str) -> pd.DataFrame:
-        if name not in TABLES:
-            raise KeyError(f"No table {name!r}; the tables are {', '.join(TABLES)}.")
-        return getattr(self, name)
+        tables = self.tables()
+        if name not in tables:
+            raise KeyError(f"No table {name!r}; the tables are {', '.join(tables)}.")
+        return tables[name]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        extra = self.__dict__.get("extra") or {}
+        if name in extra:
+            return extra[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __repr__(self) -> str:
         return (
             f"CorpusResult({len(self.documents)} documents, {len(self.failures)} failures; "
             f"{len(self.places)} place, {len(self.threats)} threat and {len(self.themes)} theme "
-            "mentions)"
+            "mentions" + "".join(f"; {len(t)} {n}" for n, t in self.extra.items()) + ")"
         )
 
 
@@ -104,9 +113,11 @@ class _Task:
 
 
 class _Resources:
-    """The gazetteer, threat lexicon and theme dictionary, loaded once for a batch of texts."""
+    """The gazetteer, threat lexicon and theme dictionary (and any extra dictionaries, by
+    name), loaded once for a batch of texts."""
 
-    def __init__(self) -> None:
+    def __init__(self, extra: Sequence[Dictionary] = ()) -> None:
+        self.extra = {d.name: d for d in extra}
         try:
             from helpers import places, themes, threats
         except ImportError as err:
@@ -127,6 +138,7 @@ def _analysers(resources: _Resources | None = None) -> dict[str, Callable[[Docum
         "places": partial(r.places.place_rows, compiled=r.gazetteer),
         "threats": partial(r.threats.threat_rows, matcher=r.matcher),
         "themes": partial(match_rows, d=r.book.dictionary),
+        **{name: finder(d)[0] for name, d in r.extra.items()},
     }
 
 
@@ -138,6 +150,7 @@ def _builders(r: _Resources) -> dict[str, Callable[[Rows, Any], pd.DataFrame]]:
         "threats": partial(r.threats.threats_table, table=r.lexicon),
         "themes": partial(r.themes.themes_table, book=r.book),
         "theme_counts": partial(r.themes.theme_counts_table, book=r.book),
+        **{name: finder(d)[1] for name, d in r.extra.items()},
     }
 
 
@@ -193,7 +206,7 @@ def _build_tables(items: list[tuple[str, dict[str, Rows]]],
     """Each table once for many texts' rows: (doc_id, rows by table name) in order."""
     builders = _builders(resources)
     tables = {}
-    for name in TABLES[:-1]:
+    for name in [*TABLES[:-1], *resources.extra]:
         parts = [(doc_id, rows[name]) for doc_id, rows in items if name in rows]
         if not parts:
             continue
@@ -300,9 +313,10 @@ class _Batch:
     failures: list[tuple[int, dict]]
 
 
-def _run_tasks(tasks: Sequence[_Task], errors: str = "report") -> _Batch:
+def _run_tasks(tasks: Sequence[_Task], errors: str = "report",
+               dictionaries: Sequence[Dictionary] = ()) -> _Batch:
     """Analyse a batch of inputs (one process chunk or Dask partition) into one set of tables."""
-    resources = _Resources()
+    resources = _Resources(dictionaries)
     analysers = _analysers(resources)
     loaded, failures = [], []
     for task in tasks:
@@ -328,9 +342,10 @@ def _run_tasks(tasks: Sequence[_Task], errors: str = "report") -> _Batch:
     return _Batch(len(tasks), tables, order, failures)
 
 
-def _run_partition(tasks: Sequence[_Task], errors: str = "report") -> list[_Batch]:
+def _run_partition(tasks: Sequence[_Task], errors: str = "report",
+                   dictionaries: Sequence[Dictionary] = ()) -> list[_Batch]:
     """A Dask partition's tasks as a one-item list (a bag partition is a list)."""
-    return [_run_tasks(tasks, errors)]
+    return [_run_tasks(tasks, errors, dictionaries)]
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -386,12 +401,10 @@ class _Collector:
     batches), which keeps a large corpus's tables small.
     """
 
-    def __init__(self) -> None:
-        self.pending: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {
-            n: [] for n in TABLES[:-1]}
-        self.pending_rows = dict.fromkeys(TABLES[:-1], 0)
-        self.chunks: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {
-            n: [] for n in TABLES[:-1]}
+    def __init__(self, names: Sequence[str] = TABLES[:-1]) -> None:
+        self.pending: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {n: [] for n in names}
+        self.pending_rows = dict.fromkeys(names, 0)
+        self.chunks: dict[str, list[tuple[np.ndarray, pd.DataFrame]]] = {n: [] for n in names}
         self.templates: dict[str, pd.DataFrame] = {}
 
     def add(self, batch: _Batch) -> None:
@@ -472,9 +485,9 @@ def plain(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype({c: table[c].cat.categories.dtype for c in labels})
 
 
-def _gather(batches: Iterable[_Batch], inputs: int) -> CorpusResult:
+def _gather(batches: Iterable[_Batch], inputs: int, extra: Sequence[str] = ()) -> CorpusResult:
     """Collect batches (in any order) into tables sorted by input order."""
-    collector = _Collector()
+    collector = _Collector([*TABLES[:-1], *extra])
     failures: list[tuple[int, dict]] = []
     for batch in batches:
         failures.extend(batch.failures)
@@ -482,7 +495,8 @@ def _gather(batches: Iterable[_Batch], inputs: int) -> CorpusResult:
     combined = {name: collector.table(name) for name in TABLES[:-1]}
     failures.sort(key=lambda item: item[0])
     combined["failures"] = pd.DataFrame([f for _, f in failures], columns=FAILURE_COLUMNS)
-    return CorpusResult(**combined, inputs=inputs)
+    return CorpusResult(**combined, inputs=inputs,
+                        extra={name: collector.table(name) for name in extra})
 
 
 def _progress(batches: Iterable[_Batch], total: int, progress: bool) -> Iterator[_Batch]:
@@ -534,6 +548,24 @@ def _process_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def _extra_dictionaries(dictionaries: Sequence[Dictionary | str | os.PathLike]
+                        ) -> tuple[Dictionary, ...]:
+    """The extra dictionaries of a run, loaded and checked here (once), with distinct names."""
+    if isinstance(dictionaries, (str, os.PathLike, Dictionary)):
+        dictionaries = [dictionaries]
+    loaded, seen = [], set(TABLES)
+    for source in dictionaries:
+        d = load_dictionary(source)
+        if d.name in seen:
+            raise CorpusError(
+                f"Two tables would be called {d.name!r} (dictionary {d.source}); give the "
+                "dictionary another `name:` in its file, or load it with "
+                "helpers.load_dictionary(path, name=...).")
+        seen.add(d.name)
+        loaded.append(d)
+    return tuple(loaded)
+
+
 def _default_workers(n_tasks: int) -> int:
     # The first parallel run of a session starts the fork server (about two seconds: it imports
     # pandas and compiles the dictionaries); not worth it for a few texts.
@@ -552,6 +584,7 @@ def analyze_corpus(
     chunksize: int | None = None,
     errors: str = "report",
     send_texts: bool = False,
+    dictionaries: Sequence[Dictionary | str | os.PathLike] = (),
 ) -> CorpusResult:
     """Analyse many texts (files, or folders of .txt) into tables with a ``doc_id`` column.
 
@@ -563,13 +596,15 @@ def analyze_corpus(
     the files' bytes from this process, for workers that cannot read the paths (see
     ``analyze_corpus_dask``). ``errors="raise"`` re-raises a failing analysis (not a bad file)
     to debug it. Broken package data (a LexiconError from the gazetteer or dictionaries) always
-    raises at once.
+    raises at once. ``dictionaries`` adds one mention table per dictionary (a path or a loaded
+    :class:`~helpers.dictionary.Dictionary`), named after it: ``result.tables()[name]``.
     """
     if errors not in ("report", "raise"):
         raise CorpusError(f"errors must be 'report' or 'raise', not {errors!r}.")
+    extra = _extra_dictionaries(dictionaries)
     if scheduler is not None:
         return analyze_corpus_dask(paths, scheduler, progress=progress, encoding=encoding,
-                                   errors=errors, send_texts=send_texts)
+                                   errors=errors, send_texts=send_texts, dictionaries=extra)
     tasks = _tasks(paths, encoding)
     if workers is None:
         workers = _default_workers(len(tasks))
@@ -581,13 +616,14 @@ def analyze_corpus(
     if not isinstance(chunksize, int) or chunksize < 1:
         raise CorpusError(f"chunksize must be a positive whole number, not {chunksize!r}.")
     batches = _batches(tasks, chunksize if workers > 1 else _BATCH)
+    names = [d.name for d in extra]
     if workers == 1:
-        outcomes = (_run_tasks(batch, errors) for batch in batches)
-        return _gather(_progress(outcomes, len(tasks), progress), len(tasks))
+        outcomes = (_run_tasks(batch, errors, extra) for batch in batches)
+        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
 
     with _process_context().Pool(workers) as pool:
-        outcomes = pool.imap(partial(_run_tasks, errors=errors), batches)
-        return _gather(_progress(outcomes, len(tasks), progress), len(tasks))
+        outcomes = pool.imap(partial(_run_tasks, errors=errors, dictionaries=extra), batches)
+        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
 
 
 def corpus_theme_totals(theme_counts: pd.DataFrame) -> pd.DataFrame:
@@ -704,6 +740,7 @@ def analyze_corpus_dask(
     partition_size: int | None = None,
     errors: str = "report",
     send_texts: bool = False,
+    dictionaries: Sequence[Dictionary | str | os.PathLike] = (),
 ) -> CorpusResult:
     """Run the corpus analysis over the texts with ``dask.bag`` on a Dask cluster.
 
@@ -725,7 +762,9 @@ def analyze_corpus_dask(
     if partition_size is None:
         partition_size = max(1, min(16, len(tasks) // 32 or 1))
     bag = db.from_sequence(tasks, partition_size=partition_size)
-    partitions = bag.map_partitions(_run_partition, errors).to_delayed()
+    extra = _extra_dictionaries(dictionaries)
+    names = [d.name for d in extra]
+    partitions = bag.map_partitions(_run_partition, errors, extra).to_delayed()
 
     own_client = None
     if isinstance(client, str) and client not in _LOCAL_SCHEDULERS:
@@ -736,7 +775,7 @@ def analyze_corpus_dask(
         if client is None or isinstance(client, str):
             (results,) = dask.compute(partitions, scheduler=client)
             outcomes = (batch for part in results for batch in part)
-            return _gather(_progress(outcomes, len(tasks), progress), len(tasks))
+            return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
         from distributed import as_completed
 
         futures = client.compute(partitions)
@@ -746,7 +785,7 @@ def analyze_corpus_dask(
                 yield from future.result()
                 future.release()  # let the cluster forget finished partitions
 
-        return _gather(_progress(stream(), len(tasks), progress), len(tasks))
+        return _gather(_progress(stream(), len(tasks), progress), len(tasks), names)
     finally:
         if own_client is not None:
             own_client.close()

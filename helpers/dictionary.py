@@ -155,7 +155,8 @@ class Dictionary:
     def _entry_columns(self) -> dict[str, pd.api.extensions.ExtensionArray]:
         """The label and attribute columns of a mention table, per entry, typed once."""
         columns = ["category", "key", "label_fa", "label_en", "category_fa", "category_en"]
-        return {c: strings(self.entries[c].tolist()) for c in [*columns, *self.attributes]}
+        return {c: strings([None if pd.isna(v) else str(v) for v in self.entries[c]])
+                for c in [*columns, *self.attributes]}
 
     @cached_property
     def _patterns_by_phrase(self) -> tuple[dict[int, int], Any]:
@@ -192,7 +193,7 @@ def load_dictionary(
     if path.suffix.lower() in (".csv", ".tsv"):
         from helpers.places import gazetteer_dictionary
 
-        return gazetteer_dictionary(path)
+        return gazetteer_dictionary(path, name=name)
     key = (str(path.resolve()) if path.exists() else str(path), file_stamp(path), name, overlap)
     cached = _CACHE.get(key)
     if cached is None:
@@ -483,7 +484,7 @@ def _rich_entry(d: Dictionary, row) -> dict:
                      context_scope=ctx["scope"].iloc[0])
     if row.description:
         entry["description"] = row.description
-    values = {a: getattr(row, a) for a in d.attributes if getattr(row, a) is not None}
+    values = {a: getattr(row, a) for a in d.attributes if not pd.isna(getattr(row, a))}
     if values:
         entry["attributes"] = values
     if not entry["patterns"]:
@@ -572,6 +573,21 @@ def mentions_table(rows: Rows, doc_id, d: Dictionary) -> pd.DataFrame:
     })
 
 
+def finder(d: Dictionary) -> tuple[Any, Any]:
+    """How ``d`` is found in a text (or a batch of texts): (rows function, table function).
+
+    ``find`` is ``table(rows(doc), doc.doc_id)``; a corpus batch runs ``rows`` once on all its
+    texts and builds the table once (see ``helpers.corpus``).
+    """
+    from functools import partial
+
+    if d.meta.get("finder") == "gazetteer":
+        from helpers.places import gazetteer_finder
+
+        return gazetteer_finder(d)
+    return partial(match_rows, d=d), partial(mentions_table, d=d)
+
+
 def find(doc, dictionary: Dictionary | str | os.PathLike | Mapping) -> pd.DataFrame:
     """One row per mention of any dictionary entry in ``doc``: raw span, entry, labels, where.
 
@@ -583,13 +599,8 @@ def find(doc, dictionary: Dictionary | str | os.PathLike | Mapping) -> pd.DataFr
     if not isinstance(doc, Document):
         raise TypeError("find() takes a Document; load the text with helpers.load_document().")
     d = load_dictionary(dictionary)
-    if d.meta.get("finder") == "gazetteer":
-        from helpers.places import place_mentions
-
-        mentions = place_mentions(doc, d)
-    else:
-        mentions = mentions_table(match_rows(doc, d), doc.doc_id, d)
-    return with_word_counts(mentions, doc, d)
+    rows, table = finder(d)
+    return with_word_counts(table(rows(doc), doc.doc_id), doc, d)
 
 
 def with_word_counts(mentions: pd.DataFrame, doc, d: Dictionary) -> pd.DataFrame:

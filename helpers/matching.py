@@ -69,7 +69,12 @@ def parse_pattern(pattern: str, key: Hashable) -> Phrase:
             raise PatternError(
                 f"Pattern {pattern!r} for {key!r}: '*' may only end a word (as in تروریس*)."
             )
-        words.append(normalize_word(core))
+        word = normalize_word(core)
+        if not word:
+            raise PatternError(
+                f"Empty pattern for {key!r}: {core!r} in {pattern!r} normalises to nothing (only "
+                "tatweel, diacritics or joiners); write the letters of the word.")
+        words.append(word)
         prefix.append(is_prefix)
     return Phrase(tuple(words), tuple(prefix), key, pattern)
 

@@ -21,7 +21,7 @@ Ambiguity is handled on purpose:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +29,9 @@ import pandas as pd
 
 from helpers._paths import data_dir
 from helpers._rows import Rows, strings
+from helpers.dictionary import Dictionary
 from helpers.document import position_columns, span_columns
-from helpers.lexicons import LexiconError, duplicates, read_table
+from helpers.lexicons import LexiconError, duplicates, file_stamp, read_table
 from helpers.matching import PatternError, PhraseMatcher
 from helpers.normalization import normalize_word
 
@@ -76,11 +77,13 @@ def default_gazetteer_path() -> Path:
 
 def load_gazetteer(path: str | Path | None = None) -> pd.DataFrame:
     """The gazetteer as a table, one row per Persian form; validated, cached per file."""
-    return _load(str(Path(path) if path is not None else default_gazetteer_path())).copy()
+    path = str(Path(path) if path is not None else default_gazetteer_path())
+    return _load(path, file_stamp(path)).copy()
 
 
 @lru_cache(maxsize=8)
-def _load(path: str) -> pd.DataFrame:
+def _load(path: str, stamp: tuple | None = None) -> pd.DataFrame:
+    """The validated gazetteer; ``stamp`` (size, modification time) makes an edit reload it."""
     table = read_table(path, GAZETTEER_COLUMNS)
     table = table.apply(lambda col: col.str.strip())
     _validate(table, path)
@@ -189,6 +192,13 @@ class _Compiled:
         by_form = self.codes.take(self.codes.index.get_indexer(forms["code"])).reset_index()
         self.code_columns = {c: by_form[c].array for c in _CODE_COLUMNS}
         self.name_is_org = (self.name_forms["place_kind"] == "organization").to_numpy(dtype=bool)
+        # What the engine's table (``place_mentions``) takes per form.
+        self.form_texts = strings(forms["form"].tolist())
+        self.in_context = forms["context"].ne("").to_numpy(dtype=bool)
+        self.parent_column = strings(self.codes["parent"].reindex(forms["code"]).tolist())
+        names = list(KIND_LABELS)
+        self.kind_index = pd.Index(names).get_indexer(by_form["place_kind"]).astype(np.int64)
+        self.kind_labels = tuple(strings([KIND_LABELS[k][i] for k in names]) for i in (0, 1))
 
 
 _CODE_COLUMNS = ("place", "place_fa", "code", "place_kind", "country", "country_code", "region",
@@ -232,14 +242,81 @@ def _code_table(forms: pd.DataFrame) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=8)
-def _compiled(path: str) -> _Compiled:
-    return _Compiled(_load(path))
+def _compiled(path: str, stamp: tuple | None) -> _Compiled:
+    return _Compiled(_load(path, stamp))
 
 
 def _gazetteer(gazetteer: str | Path | pd.DataFrame | None) -> _Compiled:
     if isinstance(gazetteer, pd.DataFrame):
         return _Compiled(gazetteer)
-    return _compiled(str(Path(gazetteer) if gazetteer is not None else default_gazetteer_path()))
+    path = str(Path(gazetteer) if gazetteer is not None else default_gazetteer_path())
+    return _compiled(path, file_stamp(path))
+
+
+# Persian and English names of place kinds: the categories of the gazetteer as a dictionary.
+KIND_LABELS = {"region": ("منطقه", "Region"), "country": ("کشور", "Country"),
+               "subnational": ("استان یا منطقه", "Province or area"), "city": ("شهر", "City"),
+               "site": ("مکان", "Site")}
+_PLACE_ATTRIBUTES = ("code", "kind", "place_kind", "parent", "country", "country_code",
+                     "region", "region_code", "lat", "lon", "in_org_name")
+
+
+def gazetteer_dictionary(path: str | Path | None = None, *, name: str | None = None
+                         ) -> Dictionary:
+    """The gazetteer as a :class:`~helpers.dictionary.Dictionary`: place kinds are categories,
+    places (by code) entries, forms patterns; ``find`` applies the gazetteer's own rules."""
+    compiled = _gazetteer(path)
+    codes = compiled.codes
+    forms = compiled.place_forms
+    own = codes[codes["place_kind"].isin(PLACE_KINDS)]
+    entries = pd.DataFrame({
+        "category": own["place_kind"].to_numpy(), "key": own.index.to_numpy(),
+        "label_fa": own["place_fa"].to_numpy(), "label_en": own["place"].to_numpy(),
+        "category_fa": [KIND_LABELS[k][0] for k in own["place_kind"]],
+        "category_en": [KIND_LABELS[k][1] for k in own["place_kind"]],
+        "description": "",
+    })
+    kind_of = own["place_kind"]
+    patterns = pd.DataFrame({"category": forms["code"].map(kind_of).to_numpy(),
+                             "key": forms["code"].to_numpy(), "pattern": forms["form"].to_numpy(),
+                             "in_context": forms["context"].ne("").to_numpy()})
+    source = str(Path(path) if path is not None else default_gazetteer_path())
+    return Dictionary(name=name or Path(source).stem, entries=entries, patterns=patterns,
+                      contexts=pd.DataFrame(columns=["category", "key", "pattern", "scope"]),
+                      overlap="none", source=source, attributes=_PLACE_ATTRIBUTES,
+                      meta={"finder": "gazetteer", "path": source})
+
+
+def gazetteer_finder(d: Dictionary) -> tuple:
+    """The engine's (rows, table) functions for a gazetteer dictionary (see ``finder``)."""
+    compiled = _gazetteer(d.meta.get("path"))
+    return (partial(place_rows, compiled=compiled),
+            partial(place_mentions_table, compiled=compiled))
+
+
+def place_mentions_table(rows: Rows, doc_id, *, compiled: _Compiled) -> pd.DataFrame:
+    """The engine's table of place mentions from ``place_rows``."""
+    keys = rows["key"]
+    codes = {c: values.take(keys) for c, values in compiled.code_columns.items()}
+    kind = codes["place_kind"]
+    kinds = compiled.kind_labels
+    return pd.DataFrame({
+        **span_columns(rows, doc_id),
+        "category": kind, "key": codes["code"], "label_fa": codes["place_fa"],
+        "label_en": codes["place"],
+        "category_fa": kinds[0].take(compiled.kind_index.take(keys)),
+        "category_en": kinds[1].take(compiled.kind_index.take(keys)),
+        "pattern": compiled.form_texts.take(keys),
+        "form": strings(["norm"] * len(keys)),
+        "in_context": compiled.in_context[keys],
+        **position_columns(rows),
+        "first_token": rows["first_token"], "end_token": rows["end_token"],
+        "code": codes["code"], "kind": strings(rows["kind"]), "place_kind": kind,
+        "parent": compiled.parent_column.take(keys),
+        "country": codes["country"], "country_code": codes["country_code"],
+        "region": codes["region"], "region_code": codes["region_code"],
+        "lat": codes["lat"], "lon": codes["lon"], "in_org_name": rows["in_org_name"],
+    })
 
 
 def find_places(
@@ -301,6 +378,8 @@ def place_rows(doc, *, include_org_names: bool = False, compiled: _Compiled | No
         "sentence": tokens.sentence[at],
         "part": tokens.part[at],
         "in_org_name": org[rows],
+        "first_token": at,
+        "end_token": last[rows],
     }
 
 
