@@ -23,6 +23,12 @@ def raw_dir() -> Path:
 
 
 def results_dir() -> Path:
-    """The folder where figures and tables are written (``PERSIAN_RESULTS_DIR`` overrides it)."""
+    """The folder where figures and tables are written: ``PERSIAN_RESULTS_DIR`` if set; else
+    ``results/`` of this repository when the package runs from its checkout, and ``results/``
+    under the working directory when it is installed (never inside site-packages)."""
     override = os.environ.get("PERSIAN_RESULTS_DIR")
-    return Path(override) if override else _REPO_ROOT / "results"
+    if override:
+        return Path(override)
+    if (_REPO_ROOT / "pyproject.toml").is_file() and (_REPO_ROOT / "helpers").is_dir():
+        return _REPO_ROOT / "results"
+    return Path.cwd() / "results"

@@ -93,3 +93,42 @@ def test_lint():
         [sys.executable, "-m", "ruff", "check", str(ROOT)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_licence_file_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == {"text": "MIT"}
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_dask_is_an_extra_and_local_runs_need_none(tmp_path):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base = {_name(r) for r in project["dependencies"]}
+    assert not base & {"dask", "distributed"}
+    assert {_name(r) for r in project["optional-dependencies"]["cluster"]} == {"dask",
+                                                                             "distributed"}
+    # Without dask installed (blocked here), a local corpus run works.
+    code = (
+        "import sys; sys.modules['dask'] = None; sys.modules['distributed'] = None\n"
+        "import helpers\n"
+        f"r = helpers.analyze_corpus([{str(ROOT / 'data' / 'raw')!r}], progress=False)\n"
+        "assert len(r.documents) >= 1 and len(r.places) > 0, r\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_installed_package_writes_results_under_the_working_directory(tmp_path, monkeypatch):
+    from helpers import _paths
+
+    monkeypatch.delenv("PERSIAN_RESULTS_DIR", raising=False)
+    assert _paths.results_dir() == ROOT / "results"  # a checkout: the repository's results/
+    site = tmp_path / "site-packages"
+    (site / "helpers").mkdir(parents=True)
+    monkeypatch.setattr(_paths, "_REPO_ROOT", site)  # as if installed from a wheel
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert _paths.results_dir() == work / "results"
+    monkeypatch.setenv("PERSIAN_RESULTS_DIR", str(tmp_path / "mine"))
+    assert _paths.results_dir() == tmp_path / "mine"
