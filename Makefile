@@ -26,8 +26,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# As root (a classroom container, Binder-like images) JupyterLab refuses to start without
+# --allow-root; it is added only there.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_load.py

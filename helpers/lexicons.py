@@ -74,8 +74,8 @@ def read_yaml(path: str | Path) -> object:
         problem = getattr(err, "problem", None) or str(err)
         hint = ""
         if _LEADING_STAR.search(text):
-            hint = (" A word starting with '*' reads as a YAML alias: '*' may only end a word "
-                    "(تروریس*), there are no leading wildcards.")
+            hint = (" A word starting with '*' reads as a YAML alias: put such a pattern in "
+                    'quotes ("*ستان").')
         raise LexiconError(f"{path} is not valid YAML{where}: {problem}.{hint}") from None
 
 

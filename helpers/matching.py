@@ -1,7 +1,8 @@
 """Find dictionary phrases in a token table: leftmost-longest, on normalised and folded forms.
 
 Places, threats and themes all use this one matcher. A phrase is a space-separated sequence of
-Persian words; a word ending in ``*`` matches any form that starts with it (``تروریس*``). Each
+Persian words; a word ending in ``*`` matches any form that starts with it (``تروریس*``), and
+quanteda's globs ``*`` and ``?`` elsewhere in a word match the whole form (``*ستان``). Each
 token is tried in three forms: its normalised form (restored ZWNJs, Persian letters), its folded
 form (plural to singular) and its base (the part before an attached suffix such as ‌ها, ‌ای, or
 the ezafe hamza). Matching starts only at tokens that can begin a phrase, so a text is scanned
@@ -10,6 +11,7 @@ once however many phrases there are.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
@@ -36,10 +38,12 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True)
 class Phrase:
-    """One pattern: its words (``prefix`` marks a trailing ``*``) and the key it stands for."""
+    """One pattern: its words and the key it stands for. ``prefix`` says how each word matches:
+    False exactly, True as a prefix (a trailing ``*``), or a compiled glob (``*``/``?`` inside
+    a word, as quanteda allows) that the whole form must match."""
 
     words: tuple[str, ...]
-    prefix: tuple[bool, ...]
+    prefix: tuple[bool | re.Pattern, ...]
     key: Hashable
     pattern: str
 
@@ -57,25 +61,33 @@ def token_forms(norm: str) -> tuple[tuple[str, str], ...]:
     return tuple(forms)
 
 
+_GLOB = re.compile(r"([*?])")
+
+
 def parse_pattern(pattern: str, key: Hashable) -> Phrase:
-    """Split a pattern into normalised words, marking ``*`` wildcards; raise PatternError if bad."""
+    """Split a pattern into normalised words, marking wildcards; raise PatternError if bad.
+
+    ``تروریس*`` matches any word starting with تروریس (the fast, common case); quanteda's other
+    globs, ``*`` and ``?`` anywhere in a word (``*ستان``, ``?ایران``), match the whole form.
+    """
     if not isinstance(pattern, str) or not pattern.strip():
         raise PatternError(f"Empty pattern for {key!r}: give at least one Persian word.")
     words, prefix = [], []
     for word in pattern.split():
-        is_prefix = word.endswith("*")
-        core = word.rstrip("*")
-        if "*" in core or not core:
-            raise PatternError(
-                f"Pattern {pattern!r} for {key!r}: '*' may only end a word (as in تروریس*)."
-            )
-        word = normalize_word(core)
-        if not word:
+        core = word[:-1] if word.endswith("*") else word
+        if "*" not in core and "?" not in core:
+            literal, kind = normalize_word(core), word.endswith("*")
+        else:  # a glob: normalise the literal pieces, match the whole form
+            pieces = _GLOB.split(word)
+            literal = "".join(p if p in "*?" else normalize_word(p) for p in pieces if p)
+            kind = re.compile("".join(".*" if p == "*" else "." if p == "?"
+                                      else re.escape(normalize_word(p)) for p in pieces if p))
+        if not literal.strip("*?"):
             raise PatternError(
                 f"Empty pattern for {key!r}: {core!r} in {pattern!r} normalises to nothing (only "
-                "tatweel, diacritics or joiners); write the letters of the word.")
-        words.append(word)
-        prefix.append(is_prefix)
+                "tatweel, diacritics, joiners or wildcards); write the letters of the word.")
+        words.append(literal)
+        prefix.append(kind)
     return Phrase(tuple(words), tuple(prefix), key, pattern)
 
 
@@ -86,7 +98,11 @@ class PhraseMatcher:
         self.phrases = [parse_pattern(p, k) for p, k in patterns]
         self._exact: dict[str, list[Phrase]] = defaultdict(list)
         self._prefix: dict[str, list[Phrase]] = defaultdict(list)
+        self._globs: list[Phrase] = []  # phrases whose first word is a glob: tried on every form
         for phrase in self.phrases:
+            if isinstance(phrase.prefix[0], re.Pattern):
+                self._globs.append(phrase)
+                continue
             index = self._prefix if phrase.prefix[0] else self._exact
             index[phrase.words[0]].append(phrase)
         self._prefix_lengths = sorted({len(p) for p in self._prefix})
@@ -116,6 +132,7 @@ class PhraseMatcher:
             for n in self._prefix_lengths:
                 if n <= len(form):
                     found.extend(self._prefix.get(form[:n], ()))
+            found.extend(p for p in self._globs if p.prefix[0].fullmatch(form))
         return found
 
     def _candidates(self, norm: str) -> _Starts | tuple[()]:
@@ -291,8 +308,14 @@ def _empty_matches() -> pd.DataFrame:
     return pd.DataFrame([], columns=MATCH_COLUMNS)
 
 
-def _word_rank(forms: tuple[tuple[str, str], ...], word: str, is_prefix: bool) -> int | None:
+def _word_rank(forms: tuple[tuple[str, str], ...], word: str,
+               is_prefix: bool | re.Pattern) -> int | None:
     """How loosely a token (given its forms) matches one pattern word: 0 norm, 1 fold, 2 base."""
+    if isinstance(is_prefix, re.Pattern):
+        for form, kind in forms:
+            if is_prefix.fullmatch(form):
+                return _FORM_RANK[kind]
+        return None
     for form, kind in forms:
         if form == word or (is_prefix and form.startswith(word)):
             return _FORM_RANK[kind]

@@ -51,7 +51,7 @@ entries:
 # The same kind of thing as a quanteda user writes it: nested keys, lists, trailing globs.
 QUANTEDA = """\
 security:
-  terrorism: [تروریس*, داعش]
+  terrorism: [تروریس*, داعش, "*گرایی"]
   military: [نظامی, ارتش]
 diplomacy: [دیپلماسی, مذاکره*, گفتگو]
 """
@@ -63,7 +63,7 @@ TEXT = """\
 
 وزیران ائتلاف جهانی در نشست شورای امنیت سازمان ملل دربارهٔ تروریسم و داعش گفتگو کردند.
 
-سازمان ملل متحد از مذاکرات سیاسی حمایت کرد و ائتلاف بر دیپلماسی تأکید کرد.
+سازمان ملل متحد از مذاکرات سیاسی حمایت کرد و ائتلاف بر دیپلماسی و مقابله با افراط‌گرایی تأکید کرد.
 
 پایان متن
 """
@@ -122,6 +122,7 @@ def test_a_quanteda_dictionary_loads_unchanged(tmp_path, text_path):
     assert hits["تروریسم"] == "terrorism"  # the trailing glob
     assert hits["مذاکرات"] == "diplomacy"  # glob and plural
     assert hits["گفتگو"] == "diplomacy"
+    assert hits["افراط‌گرایی"] == "terrorism"  # a leading glob, as quanteda allows
 
 
 def test_save_and_load_round_trip(org_path, tmp_path, text_path):
@@ -197,7 +198,8 @@ def test_an_edited_file_is_loaded_again(org_path):
     ("a:\n  - داعش\nb:\n  - داعش\n", None),  # the same word in two categories is allowed
     ("entries:\n  - label: X\n    patterns: [داعش]\n  - label: Y\n    patterns: [داعش]\n",
      "same after normalisation"),
-    ("a: [\"*داعش\"]\n", "only end a word"),
+    ("a: [\"*\"]\n", "normalises to nothing"),
+    ("a: [*داعش]\n", "YAML alias"),
 ])
 def test_bad_dictionaries_say_what_and_where(tmp_path, text, message):
     path = tmp_path / "bad.yaml"
