@@ -20,7 +20,8 @@ _EXPORTS = {
     "helpers.normalization": ["Normalized", "normalize", "normalize_text"],
     "helpers.zwnj": ["restore_zwnj"],
     "helpers.morphology": ["lemma", "stopwords"],
-    "helpers.dates": ["find_dates"],
+    "helpers.dates": ["DateWarning", "find_dates", "lunar_hijri_to_gregorian",
+                      "solar_hijri_to_gregorian"],
     "helpers.matching": ["PhraseMatcher"],
     "helpers.stats": ["word_frequencies"],
     "helpers.figures": [
