@@ -319,7 +319,8 @@ def _build_rich(data: Mapping, source: str, name: str, overlap: str | None) -> D
         if not label:
             raise _fail(source, cat_where, "needs a label (English).")
         cats[cat] = (label, _text(info.get("label_fa")) or label,
-                     _text(info.get("meaning") or info.get("description")))
+                     _text(info.get("meaning") or info.get("description")),
+                     _text(info.get("anchor")))
     attributes = data.get("attributes") or []
     if not isinstance(attributes, list) or not all(isinstance(a, str) for a in attributes):
         raise _fail(source, "attributes", "must be a list of attribute names (code, country ...).")
@@ -373,7 +374,7 @@ def _build_rich(data: Mapping, source: str, name: str, overlap: str | None) -> D
         scope = item.get("context_scope", "sentence")
         if scope not in SCOPES:
             raise _fail(source, where, f"context_scope must be one of {SCOPES}.")
-        cat_en, cat_fa, _meaning = cats.get(category, (category, category, ""))
+        cat_en, cat_fa = cats[category][:2] if category in cats else (category, category)
         entries.append({
             "category": category, "key": key, "label_en": label,
             "label_fa": _text(label_fa) or label, "category_en": cat_en, "category_fa": cat_fa,
@@ -384,8 +385,8 @@ def _build_rich(data: Mapping, source: str, name: str, overlap: str | None) -> D
         patterns += [(category, key, p, True) for p in near]
         contexts += [(category, key, p, scope) for p in ctx]
     meta = {k: data[k] for k in ("description", "source", "licence", "license") if k in data}
-    meta["categories"] = {c: {"label_en": v[0], "label_fa": v[1], "meaning": v[2]}
-                          for c, v in cats.items()}
+    meta["categories"] = {c: {"label_en": v[0], "label_fa": v[1], "meaning": v[2],
+                              "anchor": v[3]} for c, v in cats.items()}
     return _finish(name, entries, patterns, contexts,
                    overlap or data.get("overlap", "category"), source, tuple(attributes), meta)
 
@@ -433,7 +434,8 @@ def check_pattern_clashes(patterns: pd.DataFrame, source: str, overlap: str) -> 
             first["pattern"], first["category"], first["key"], strict=True))
         raise LexiconError(
             f"{source}: the patterns {listing} are the same after normalisation (ZWNJ, ی/ک, "
-            f"digits); keep each in one entry. {clash['form'].nunique()} such pattern(s) in all.")
+            f"digits), so a pattern appears more than once; keep each in one entry. "
+            f"{clash['form'].nunique()} such pattern(s) in all.")
     return table.drop(columns="form").reset_index(drop=True)
 
 
@@ -459,8 +461,11 @@ def save_dictionary(dictionary: Dictionary, path: str | os.PathLike, *,
                 "overlap": d.overlap}
         if d.attributes:
             data["attributes"] = list(d.attributes)
-        data["categories"] = {c: {"label": e, "label_fa": f} for c, f, e in
-                              d.categories.itertuples(index=False)}
+        info = d.meta.get("categories") or {}
+        data["categories"] = {
+            c: {"label": e, "label_fa": f, **{k: v for k, v in info.get(c, {}).items()
+                                             if k in ("anchor", "meaning") and v}}
+            for c, f, e in d.categories.itertuples(index=False)}
         data["entries"] = [_rich_entry(d, row) for row in d.entries.itertuples(index=False)]
     else:
         raise ValueError(f"format must be 'quanteda' or 'rich', not {format!r}.")
