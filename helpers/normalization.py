@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from html import unescape
+from html.entities import html5
 from itertools import compress, repeat, starmap
 from operator import itemgetter
 
@@ -21,6 +23,62 @@ import numpy as np
 import pandas as pd
 
 from helpers.zwnj import zwnj_rules
+
+# HTML left in a text by an export from a web page: character references (&nbsp; &#1740;
+# &#x6CC; &zwnj;, also escaped twice: &amp;nbsp;) and tags (<p>, </div>, <br/>, <!-- -->, and
+# escaped ones, &lt;p&gt;). Normalisation (rule "html") reads a reference as the character it
+# stands for and a tag as a space, and the tokens are found as if it had been written so.
+_HTML_RE = re.compile(
+    r"(?P<tag><!--[\s\S]{0,10000}?-->"
+    r"|</?[A-Za-z][A-Za-z0-9]{0,20}(?:[\s/][^<>]{0,1000})?>"
+    r"|&(?:amp;)*lt;/?[A-Za-z][A-Za-z0-9]{0,20}"
+    r"(?:[\s/](?:(?!&(?:amp;)*gt;)[^<>]){0,1000})?(?:&(?:amp;)*gt;|>))"
+    r"|(?P<reference>&(?:amp;)*(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,8}|[A-Za-z][A-Za-z0-9]{0,31});)"
+)
+# In the same-length text the tokens are found in (``markup_view``), what a reference or tag
+# stands for is written at its start and the rest of its length is filled with this invisible
+# character, which stands inside a word and which normalisation removes.
+MARKUP_FILL = "\u200b"
+
+
+def _reference_text(reference: str) -> str | None:
+    """The text an HTML character reference stands for (None for an unknown name)."""
+    body = reference[1:]
+    while body.startswith("amp;") and len(body) > 4:  # escaped twice or more: &amp;nbsp;
+        body = body[4:]
+    text = unescape("&" + body) if body.startswith("#") else html5.get(body)
+    return text if text is not None and len(text) < len(reference) else None
+
+
+def find_markup(raw: str) -> list[tuple[int, int, str]]:
+    """HTML residue in ``raw``: (start, end, what it stands for) of each reference and tag."""
+    if "&" not in raw and "<" not in raw:
+        return []
+    found = []
+    for m in _HTML_RE.finditer(raw):
+        start, end = m.span()
+        if m.lastgroup == "tag":
+            found.append((start, end, " "))
+            continue
+        text = _reference_text(m.group())
+        if text is None:
+            if m.group().startswith("&amp;"):  # &amp;foo; with an unknown name: & + foo;
+                found.append((start, start + 5, "&"))
+            continue
+        if text in ("&", "<") and _HTML_RE.match(text + raw[end : end + 1100]):
+            continue  # decoded, it would make new markup with what follows: left as written
+        found.append((start, end, text))
+    return found
+
+
+def markup_view(raw: str, markup: list[tuple[int, int, str]]) -> str:
+    """``raw`` with each piece of markup written as what it stands for, filled to its length."""
+    pieces, position = [], 0
+    for start, end, text in markup:
+        pieces += (raw[position:start], text, MARKUP_FILL * (end - start - len(text)))
+        position = end
+    pieces.append(raw[position:])
+    return "".join(pieces)
 
 ZWNJ = "\u200c"
 EZAFE_HAMZA = "\u0654"
@@ -53,7 +111,14 @@ DIACRITICS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0655\u0670
 # Isolated and medial presentation forms of the same marks (U+FE70–FE7F) are removed too.
 DIACRITICS += "".join(map(chr, range(0xFE70, 0xFE80)))
 TATWEEL = "\u0640"
-BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200d\u00ad"
+# Invisible format characters: bidi controls (with the Arabic letter mark U+061C), ZWJ, soft
+# hyphen, word joiner and invisible operators (U+2060-2064), the byte-order mark or zero-width
+# no-break space (U+FEFF) and the Mongolian vowel separator. Inside a word they are part of it
+# (they split no token); normalisation removes them. (ZWNJ and U+200B are handled on their own.)
+BIDI_CONTROLS = (
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200d\u00ad"
+    "\u061c\u180e\u2060\u2061\u2062\u2063\u2064\ufeff"
+)
 NON_JOINING = set("اآأإدذرزژوؤۀةء") | {ZWNJ}
 
 # Words are found in text translated with SCAN_TABLE (FOLD_TABLE, and "_" as a hyphen so that
@@ -115,7 +180,7 @@ _EDIT_ALTERNATIVES = tuple(
         # Every gap that holds whitespace, except the usual single space between two words
         # (a space after a letter and before a letter, digit or opening mark), which stays.
         rf"(?P<whitespace>(?<!{_GAP})(?={_GAP_OR_MARK}*?{_H})"
-        rf"(?!(?<=[^{_OPENERS}\n{_MARKS}]) (?=[^{_GAP_OR_MARK[1:-1]}{_CLOSERS}\r\n]))"
+        rf"(?!(?<=[^{_OPENERS}\r\n{_MARKS}]) (?=[^{_GAP_OR_MARK[1:-1]}{_CLOSERS}\r\n]))"
         rf"{_GAP}(?:{_GAP_OR_MARK}*{_GAP})?)",
         # Matches the mark; the space goes in after it (see find_edits).
         rf"(?P<space_after_punct>[،؛؟](?=[{_MARKS}{BIDI_CONTROLS}\u200b{ZWNJ}]*[^\W\d_{_MARKS}]))",
@@ -128,7 +193,9 @@ _EDIT_ALTERNATIVES = tuple(
         # letter; _replacement looks past deleted marks to decide.
         rf"(?P<zwnj_stray>(?<![^\W_{_MARKS}]|{EZAFE_HAMZA}){ZWNJ}+|{ZWNJ}{{2,}}"
         rf"|{ZWNJ}(?![^\W_{_MARKS}]))",
-        rf"(?P<carriage_return>\r(?={_GAP_OR_MARK}*\n))",
+        # The CR of a CRLF line end (a CR with only spaces or marks before the LF) goes; a lone
+        # CR (an old Mac line end) becomes LF.
+        r"(?P<carriage_return>\r)",
         r"(?P<latin_digits>(?<![A-Za-z0-9./:_\-])[0-9]+(?![A-Za-z0-9]|[.,/:][0-9]))",
     )
 )
@@ -143,7 +210,7 @@ _TRIGGERS = (
 # space with a character before it not in _AFTER_NOT_PLAIN and one after it not in
 # _BEFORE_NOT_PLAIN (character-class text, shared with _edit_starts).
 _GM = _GAP_OR_MARK[1:-1]
-_AFTER_NOT_PLAIN = rf"{_OPENERS}\n{_GM}"
+_AFTER_NOT_PLAIN = rf"{_OPENERS}\r\n{_GM}"
 _BEFORE_NOT_PLAIN = rf"{_GM}{_CLOSERS}\r\n"
 _PLAIN_SPACE = rf"(?<=[^{_AFTER_NOT_PLAIN}]) (?=[^{_BEFORE_NOT_PLAIN}])"
 
@@ -212,9 +279,10 @@ def _edit_matches(pattern: re.Pattern, raw: str) -> Iterator[re.Match]:
 _EDIT_RE = _compile_edits(alt for _, alt in _EDIT_ALTERNATIVES)
 # No space before a closing mark; but «.gov» or «:8080» after a space is a word, not a mark.
 _DROP_SPACE_BEFORE = re.compile(
-    rf"{_INVISIBLE}*(?:[،؛؟»)\]\n]|[.!:](?![{_MARKS}]*[^\W_{_MARKS}])|\r\n|\Z)"
+    rf"{_INVISIBLE}*(?:[،؛؟»)\]\r\n]|[.!:](?![{_MARKS}]*[^\W_{_MARKS}])|\Z)"
 )
 _MARK_SET = frozenset(_MARKS)
+_CRLF_END = re.compile(f"{_GAP_OR_MARK}*\n")
 _DELETED_SET = frozenset(_MARKS + BIDI_CONTROLS + "\u200b")
 
 
@@ -232,7 +300,7 @@ def _replacement(rule: str, match: re.Match) -> str:
         previous = start
         while previous > 0 and text[previous - 1] in _MARK_SET:
             previous -= 1
-        at_line_start = previous == 0 or text[previous - 1] in "\n«(["
+        at_line_start = previous == 0 or text[previous - 1] in "\r\n«(["
         if at_line_start or _DROP_SPACE_BEFORE.match(text, end):
             return ""
         return " "
@@ -247,6 +315,8 @@ def _replacement(rule: str, match: re.Match) -> str:
         return ZWNJ if after_letter and before_letter else ""
     if rule == "space_after_punct":
         return " "
+    if rule == "carriage_return":
+        return "" if _CRLF_END.match(match.string, match.end()) else "\n"
     if rule == "latin_digits":
         return before.translate(LATIN_TO_PERSIAN_DIGITS)
     return ""
@@ -262,15 +332,18 @@ RULES: dict[str, str] = {
     "latin_digits": "Latin digits 0–9 (outside Latin words and addresses) become Persian digits",
     "diacritic": "short vowels, tanwin, shadda, sukun and superscript alef are removed",
     "tatweel": "tatweel (kashida) ـ is removed",
-    "invisible": "bidi controls, ZWJ, soft hyphen and zero-width space are removed",
+    "invisible": "bidi controls, ZWJ, soft hyphen, zero-width space, word joiner and BOM "
+    "(U+FEFF) are removed",
     "heh_hamza": "ۀ is written as heh + ezafe hamza هٔ",
     "presentation_form": "Arabic presentation forms become ordinary letters",
     "zwnj_stray": "ZWNJs at word edges and doubled ZWNJs are removed",
-    "carriage_return": "the CR of a CRLF line end is removed",
+    "carriage_return": "the CR of a CRLF line end is removed; a lone CR becomes LF",
     "whitespace": "runs of spaces, tabs and no-break spaces become one space; no space at line "
     "ends, after «([ or before punctuation",
     "space_after_punct": "a space is put after ، ؛ ؟ when a word follows directly",
     "zwnj": "lost ZWNJs are restored (audit rules zwnj_<rule>, from helpers.zwnj)",
+    "html": "HTML residue: a character reference (&nbsp; &#1740; &zwnj;) becomes its "
+    "character, a tag (<p>, <br/>, <!-- -->) a space",
     "override": "a word spelled as the researcher asked in ``overrides``",
 }
 _FOLD_SOURCES = {
@@ -351,6 +424,8 @@ _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 @lru_cache(maxsize=200_000)
 def normalize_word(word: str) -> str:
     """The normalised form of one word: folded letters, no marks, restored ZWNJs."""
+    if "&" in word or "<" in word:  # HTML references read as what they stand for
+        word = markup_view(word, find_markup(word))
     clean = _IN_WORD_DROPPED_RE.sub("", word.translate(FOLD_TABLE))
     if _PRESENTATION_RE.search(clean):
         clean = _PRESENTATION_RE.sub(
@@ -512,6 +587,11 @@ class Normalized:
             for m in _FOLD_RE.finditer(self.raw)
             if _FOLD_RULES[m.group()] not in self.skip_rules
         ]
+        if folds and len(self.edits):  # a letter inside an edit (an HTML tag) is not listed twice
+            at = np.array([f[0] for f in folds], dtype=np.int64)
+            k = np.searchsorted(self._raw_starts, at, side="right") - 1
+            inside = (k >= 0) & (at < self._raw_ends[np.clip(k, 0, None)])
+            folds = list(compress(folds, (~inside).tolist()))
         audit = pd.DataFrame(rows + folds, columns=["start", "end", "before", "after", "rule"])
         audit = audit.astype({"start": "int64", "end": "int64"})
         return audit.sort_values(["start", "end"], kind="stable").reset_index(drop=True)
@@ -536,9 +616,23 @@ def find_edits(
     skip_rules=(),
     overrides=None,
 ) -> list[Edit]:
-    """All length-changing edits normalisation makes to ``raw``, sorted and non-overlapping."""
+    """All length-changing edits normalisation makes to ``raw``, sorted and non-overlapping.
+
+    ``words`` are the (start, text) of the words of ``raw`` translated with SCAN_TABLE (of its
+    ``markup_view`` when it holds HTML residue); they are found here when not given.
+    """
     skip = _check_skip(skip_rules)
     wanted = _check_overrides(overrides)
+    markup = [] if "html" in skip else find_markup(raw)
+    if not markup:
+        return list(starmap(Edit, _edits_in(raw, words, skip, wanted)))
+    view = markup_view(raw, markup)
+    edits = _edits_in(view, words, skip, wanted)
+    return list(starmap(Edit, _with_markup(view, markup, edits, _fold_table(skip))))
+
+
+def _edits_in(raw: str, words, skip: frozenset[str], wanted: dict) -> list[_RawEdit]:
+    """The edits of ``find_edits`` for a text without markup (or a ``markup_view``)."""
     # Edits are collected as (start, end, after, rule) tuples, which are much cheaper to make
     # than Edit objects; only the edits kept after merging become Edits.
     edits: list[_RawEdit] = []
@@ -592,7 +686,55 @@ def find_edits(
             continue  # a second insertion at the same point
         merged.append(edit)
         last_start, last_end = start, end
-    return list(starmap(Edit, merged))
+    return merged
+
+
+def _with_markup(view: str, markup: list[tuple[int, int, str]], edits: list[_RawEdit],
+                 table: dict[int, str]) -> list[_RawEdit]:
+    """Edits of a ``markup_view`` as edits of the raw text it was made from.
+
+    Outside the markup the view is the raw text, and its edits stand. Each piece of markup,
+    with the edits that overlap it (a run of spaces around a tag, the space put after a «،»
+    written as a reference), becomes one edit (rule "html") whose text is what those edits make
+    of the view there, without the fill and with letters folded.
+    """
+    items = sorted([*((s, e, None, t) for s, e, t in markup), *edits], key=_SPAN_KEY)
+    out: list[_RawEdit] = []
+    group: list = []
+    group_start = group_end = -1
+    for item in [*items, None]:
+        if item is not None and group:
+            start, end = item[0], item[1]
+            # Overlapping the group: a span reaching into it, or an insertion strictly inside.
+            if start < group_end and (start < end or start > group_start):
+                group.append(item)
+                group_end = max(group_end, end)
+                continue
+        if len(group) == 1 and group[0][2] is not None:
+            out.append(group[0])  # an edit that touches no markup
+        elif group:
+            out.append((group_start, group_end, _markup_text(view, group, table), "html"))
+        if item is not None:
+            group, group_start, group_end = [item], item[0], item[1]
+    return out
+
+
+def _markup_text(view: str, group: list, table: dict[int, str]) -> str:
+    """What a group of markup and edits of the view becomes in the normalised text."""
+    start, end = group[0][0], max(item[1] for item in group)
+    keep = np.ones(end - start, dtype=bool)  # view characters not edited and not fill
+    for s, e, after, text in group:
+        if after is None:  # markup: the fill after what it stands for
+            keep[s + len(text) - start : e - start] = False
+    pieces, position = [], start
+    for s, e, after, _rule in group:
+        if after is None:
+            continue
+        pieces.append("".join(compress(view[position:s], keep[position - start : s - start])))
+        pieces.append(after)
+        position = e
+    pieces.append("".join(compress(view[position:end], keep[position - start :])))
+    return "".join(pieces).translate(table)
 
 
 def normalize_text(raw: str, *, skip_rules=(), overrides=None) -> Normalized:

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers.normalization import (
+    BIDI_CONTROLS,
     RULES,
     ZWNJ,
     fold_digits,
@@ -50,8 +51,21 @@ CASES = [
     # Lost ZWNJs are restored (zwnj.py).
     ("کتابها", "کتاب\u200cها"),
     ("میرود", "می\u200cرود"),
-    # CRLF line ends become LF.
+    # CRLF line ends become LF; so does a lone CR (old Mac files), and a CR before CRLF.
     ("سطر اول\r\nسطر دوم", "سطر اول\nسطر دوم"),
+    ("سطر اول\rسطر دوم", "سطر اول\nسطر دوم"),
+    ("سطر اول \r\r\n سطر دوم", "سطر اول\n\nسطر دوم"),
+    # Invisible format characters inside a word are removed: the word stays whole.
+    ("انگلیس\ufeffی", "انگلیسی"),
+    ("انگلیس\u2060ی", "انگلیسی"),
+    ("سو\u00adریه", "سوریه"),
+    ("عر\u061cاق", "عراق"),
+    # HTML residue: references become their characters, tags a space (or nothing at a line end).
+    ("ا&#1740;ران و عراق&#x6CC;", "ایران و عراقی"),
+    ("سوریه&nbsp;و&nbsp;عراق", "سوریه و عراق"),
+    ("<p>بیانیه وزیران</p>\n<p>متن دوم<br/>ادامه</p>", "بیانیه وزیران\nمتن دوم ادامه"),
+    ("گروه&zwnj;ها و گروه&amp;zwnj;ها", "گروه\u200cها و گروه\u200cها"),
+    ("یمن&#1548;سوریه", "یمن، سوریه"),
 ]
 
 
@@ -62,7 +76,40 @@ def test_normalize_cases(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(("raw", "expected"), CASES)
 def test_cases_are_idempotent(raw: str, expected: str) -> None:
+    # (This test used to check only that the expected text is left as it is, and so missed
+    # normalize("a\r\r\n") == "a\r\n", which a second pass changed again.)
     assert normalize(expected) == expected
+    assert normalize(normalize(raw)) == normalize(raw)
+
+
+def test_a_cr_before_crlf_needs_one_pass() -> None:
+    assert normalize("a\r\r\n") == "a\n\n" == normalize(normalize("a\r\r\n"))
+
+
+def test_html_residue_is_in_the_audit_with_its_raw_text() -> None:
+    raw = "<p>نیروهای ا&#1740;ران&nbsp;در سوریه</p>"
+    result = normalize_text(raw)
+    assert result.text == "نیروهای ایران در سوریه"
+    html = result.audit[result.audit["rule"] == "html"]
+    assert list(html["before"]) == ["<p>", "&#1740;", "&nbsp;", "</p>"]
+    assert list(html["after"]) == ["", "ی", " ", ""]
+    start = result.text.index("ایران")
+    assert raw[slice(*result.to_raw(start, start + 5))] == "ا&#1740;ران"
+
+
+def test_html_rule_can_be_switched_off() -> None:
+    assert normalize("ا&#1740;ران", skip_rules={"html"}) == "ا&#۱۷۴۰;ران"
+
+
+def test_unknown_references_and_lone_marks_stay() -> None:
+    assert normalize("الف &foo; ب < ج & د") == "الف &foo; ب < ج & د"
+    assert normalize("AT&amp;T") == "AT&T"
+    assert normalize("&amp;lt;p&amp;gt;متن") == "متن"  # an escaped tag, escaped twice
+
+
+def test_normalize_word_reads_references() -> None:
+    assert normalize_word("ا&#1740;ران") == normalize_word("ایران") == "ایران"
+    assert normalize_word("کتاب&zwnj;ها") == "کتاب\u200cها"
 
 
 def test_normalize_word_agrees_with_normalize() -> None:
@@ -163,8 +210,48 @@ def test_normalize_is_idempotent(text: str) -> None:
     assert normalize(once) == once
 
 
+# Line ends of every kind and invisible format characters, among Persian letters and spaces.
+FORMAT_CHARACTERS = BIDI_CONTROLS + "\u200b"
+line_ends = st.lists(
+    st.one_of(
+        st.sampled_from(PERSIAN_LETTERS),
+        st.sampled_from([" ", "  ", ZWNJ, "\r", "\n", "\r\n", "\t", "\u00a0"]),
+        st.sampled_from(FORMAT_CHARACTERS),
+    ),
+    max_size=40,
+).map("".join)
+# HTML residue: whole references and tags among words, spaces, line ends and format characters.
+markup = st.lists(
+    st.one_of(
+        st.sampled_from(PERSIAN_LETTERS),
+        st.sampled_from([" ", ZWNJ, "\r", "\n", "\r\n", "\u200b", "\ufeff", "\u2060", "\u00ad"]),
+        st.sampled_from(["&nbsp;", "&#1740;", "&#x6CC;", "&amp;", "&amp;nbsp;", "&lt;", "&gt;",
+                         "<p>", "</p>", "<br/>", "&lt;b&gt;", "&zwnj;", "&#1548;", "&#13;",
+                         "&#1610;", "&#1611;", "<!-- x -->", "&foo;", "&", "<", ">", "،",
+                         "«", "»", "2021", "کتابها", "\u064e"]),
+    ),
+    max_size=30,
+).map("".join)
+
+
 @PROPERTY
-@given(st.one_of(texts, wordy))
+@given(line_ends)
+def test_normalize_is_idempotent_over_line_ends_and_format_characters(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert "\r" not in once
+    assert not any(ch in once for ch in FORMAT_CHARACTERS)
+
+
+@PROPERTY
+@given(markup)
+def test_normalize_is_idempotent_over_html_residue(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@PROPERTY
+@given(st.one_of(texts, wordy, line_ends, markup))
 def test_audit_before_is_the_raw_text(text: str) -> None:
     result = normalize_text(text)
     for row in result.audit.itertuples():
@@ -172,7 +259,7 @@ def test_audit_before_is_the_raw_text(text: str) -> None:
 
 
 @PROPERTY
-@given(st.one_of(texts, wordy))
+@given(st.one_of(texts, wordy, line_ends, markup))
 def test_edits_rebuild_the_normalised_text(text: str) -> None:
     """Applying the audit rows to raw gives the normalised text: nothing changes unaudited."""
     result = normalize_text(text)
@@ -186,7 +273,7 @@ def test_edits_rebuild_the_normalised_text(text: str) -> None:
 
 
 @PROPERTY
-@given(st.one_of(texts, wordy))
+@given(st.one_of(texts, wordy, line_ends, markup))
 def test_offset_maps_are_monotone_and_in_range(text: str) -> None:
     result = normalize_text(text)
     positions = list(range(len(result.text) + 1))
