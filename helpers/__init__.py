@@ -37,6 +37,15 @@ _EXPORTS = {
         "theme_heatmap",
     ],
     "helpers.lexicons": ["LexiconError"],
+    "helpers.validation": [
+        "AnnotationError",
+        "Evaluation",
+        "evaluate",
+        "read_gold",
+        "read_validation",
+        "validation_sample",
+        "wilson_interval",
+    ],
     "helpers.dictionary": [
         "Dictionary",
         "counts",
