@@ -49,6 +49,7 @@ class Evaluation:
     gold: pd.DataFrame
     predicted: pd.DataFrame
     texts: dict[str, str]
+    kinds: tuple[str, ...] = KINDS
 
     def scores(self, by: str | None = None) -> pd.DataFrame:
         """Precision, recall and F1 (exact and overlap) per kind, or per kind and ``by``."""
@@ -58,7 +59,7 @@ class Evaluation:
             (value, [d for d in self.texts if splits.loc[d, by] == value])
             for value in sorted({splits.loc[d, by] for d in self.texts})]
         for value, docs in groups:
-            for kind in KINDS:
+            for kind in self.kinds:
                 gold = self.gold[(self.gold["kind"] == kind) & self.gold["doc_id"].isin(docs)]
                 pred = self.predicted[(self.predicted["kind"] == kind)
                                       & self.predicted["doc_id"].isin(docs)]
@@ -96,31 +97,39 @@ def read_gold(dev: Path = DEV) -> pd.DataFrame:
     return pd.read_csv(dev / "gold.csv", dtype={"start": int, "end": int}, keep_default_na=False)
 
 
-def evaluate(split: str = "all", *, dev: Path = DEV, lexicon: str | Path | None = None,
+def evaluate(split: str = "all", *, kinds: tuple[str, ...] = KINDS, dev: Path = DEV,
+             lexicon: str | Path | None = None,
              gazetteer: str | Path | None = None) -> Evaluation:
     """Load every text of ``split`` (all, dev or holdout) and collect gold and predicted spans."""
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kind(s) {sorted(unknown)}; use {', '.join(KINDS)}.")
     splits = read_splits(dev)
     docs = [d for d in splits.index if split == "all" or splits.loc[d, "split"] == split]
     if not docs:
         raise ValueError(f"no texts in split {split!r}; data/dev/splits.csv has "
                          f"{', '.join(sorted(set(splits['split'])))}.")
     gold = read_gold(dev)
-    gold = gold[gold["doc_id"].isin(docs)].reset_index(drop=True)
+    gold = gold[gold["doc_id"].isin(docs) & gold["kind"].isin(kinds)].reset_index(drop=True)
     texts, predicted = {}, []
     for doc_id in docs:
         doc = helpers.load_document(dev / "texts" / f"{doc_id}.txt", doc_id=doc_id)
         texts[doc_id] = doc.raw
-        places = helpers.find_places(doc, gazetteer=gazetteer)
-        threats = helpers.find_threats(doc, lexicon=lexicon)
-        actors = threats[threats["category"].isin(ACTOR_CATEGORIES)]
-        for kind, table, label in (("place", places, "place"), ("threat", threats, "category"),
-                                   ("actor", actors, "category")):
+        tables = {}
+        if "place" in kinds:
+            tables["place"] = (helpers.find_places(doc, gazetteer=gazetteer), "place")
+        if {"threat", "actor"} & set(kinds):
+            threats = helpers.find_threats(doc, lexicon=lexicon)
+            tables["threat"] = (threats, "category")
+            tables["actor"] = (threats[threats["category"].isin(ACTOR_CATEGORIES)], "category")
+        for kind in kinds:
+            table, label = tables[kind]
             predicted.append(pd.DataFrame({
                 "doc_id": doc_id, "kind": kind, "start": table["start"].astype(int),
                 "end": table["end"].astype(int), "label": table[label].astype(str),
                 "text": table["surface"].astype(str)}))
     predicted = pd.concat(predicted, ignore_index=True)[SPAN_COLUMNS]
-    return Evaluation(gold[SPAN_COLUMNS], predicted, texts)
+    return Evaluation(gold[SPAN_COLUMNS], predicted, texts, tuple(kinds))
 
 
 def _pairs(gold: pd.DataFrame, pred: pd.DataFrame) -> list[tuple[int, int]]:
@@ -221,14 +230,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("all", "dev", "holdout"), default="all",
                         help="which texts to score (data/dev/splits.csv); default all")
-    parser.add_argument("--by", choices=("split", "language", "genre"),
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS),
+                        help="which kinds to score; default all three")
+    parser.add_argument("--by", choices=("split", "batch", "language", "genre"),
                         help="one table row per kind and value of this column of splits.csv")
     parser.add_argument("--misses", type=Path, metavar="PATH",
                         help="write every miss, false hit, boundary and label difference here")
     parser.add_argument("--lexicon", type=Path, help="a threat lexicon other than the package's")
     parser.add_argument("--gazetteer", type=Path, help="a gazetteer other than the package's")
     args = parser.parse_args(argv)
-    result = evaluate(args.split, lexicon=args.lexicon, gazetteer=args.gazetteer)
+    result = evaluate(args.split, kinds=tuple(args.kinds), lexicon=args.lexicon,
+                      gazetteer=args.gazetteer)
     print(markdown(result.scores(by=args.by)))
     if args.misses:
         result.errors().to_csv(args.misses, index=False)
