@@ -17,6 +17,7 @@ threats but not named actors).
 
     .venv/bin/python tools/evaluate_dev.py                       # all texts
     .venv/bin/python tools/evaluate_dev.py --split dev --by language
+    .venv/bin/python tools/evaluate_dev.py --kinds threat           # threats only
     .venv/bin/python tools/evaluate_dev.py --misses misses.csv   # every miss and false hit
     .venv/bin/python tools/evaluate_dev.py --lexicon old.yaml    # another threat lexicon
 """
