@@ -3,7 +3,7 @@
 A corpus is mostly short texts (a communiqué is a dozen kilobytes), and the fixed cost of each
 step (a regex call, a dozen numpy calls, a matcher pass) is then paid per text. ``TextBatch``
 joins the texts of a batch, scans the joined text once, and gives the finders
-(``place_rows``, ``threat_rows``, ``theme_rows``) one ``TokenColumns`` for all of them, so they run
+(``place_rows`` and the engine's ``match_rows``) one ``TokenColumns`` for all of them, so they run
 once per batch. ``rows_by_text`` then turns their rows back into each text's own offsets.
 
 The joined stream is built so that the finders see exactly what they would see text by text:

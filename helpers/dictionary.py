@@ -392,8 +392,8 @@ def _build_rich(data: Mapping, source: str, name: str, overlap: str | None) -> D
 
 
 def _slug(label: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
-    return slug if slug and slug[0].isalpha() else f"entry_{slug}"
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    return slug if slug and slug[0].isalpha() else f"entry-{slug}"
 
 
 def _finish(name, entries, patterns, contexts, overlap, source, attributes, meta) -> Dictionary:

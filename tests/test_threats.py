@@ -24,9 +24,9 @@ def test_lexicon_documents_every_category_and_anchor():
     assert set(lexicon["category"]) == CATEGORIES
     assert lexicon["category_label"].str.len().gt(0).all()
     assert lexicon["category_fa"].ne(lexicon["category_label"]).all()  # every category has Persian
-    # The fields a later loader converts: threat, category, patterns and an optional label_fa.
+    # The fields of the package's dictionary layout: label, category, patterns, label_fa.
     data = read_yaml(default_threat_lexicon_path())
-    assert all(set(entry) <= {"threat", "category", "patterns", "label_fa"}
+    assert all(set(entry) <= {"label", "category", "patterns", "label_fa"}
                for entry in data["entries"])
     for name, info in data["categories"].items():
         assert info.get("meaning") and info.get("anchor"), name
@@ -182,18 +182,19 @@ def test_heart_attack_is_not_an_attack():
 def test_bad_lexicons_are_explained(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text("categories:\n  group: {label: G, anchor: GTD}\nentries:\n"
-                    "  - {threat: X, category: nope, patterns: [داعش]}\n", encoding="utf-8")
+                    "  - {label: X, category: nope, patterns: [داعش]}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="category 'nope'"):
         load_threat_lexicon(path)
     path.write_text("categories:\n  group: {label: G, anchor: GTD}\nentries:\n"
-                    "  - {threat: X, category: group, patterns: [داعش]}\n"
-                    "  - {threat: Y, category: group, patterns: [داعش]}\n", encoding="utf-8")
+                    "  - {label: X, category: group, patterns: [داعش]}\n"
+                    "  - {label: Y, category: group, patterns: [داعش]}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="more than once"):
         load_threat_lexicon(path)
     path.write_text("categories: [\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="not valid YAML"):
         load_threat_lexicon(path)
-    path.write_text("categories:\n  group: {label: G}\nentries: []\n", encoding="utf-8")
+    path.write_text("categories:\n  group: {label: G}\nentries:\n"
+                    "  - {label: X, category: group, patterns: [داعش]}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="anchor"):
         load_threat_lexicon(path)
 
@@ -201,7 +202,7 @@ def test_bad_lexicons_are_explained(tmp_path):
 def test_own_lexicon_and_bad_count_key(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text("categories:\n  group: {label: G, anchor: GTD}\nentries:\n"
-                    "  - {threat: Daesh, category: group, patterns: [داعش]}\n", encoding="utf-8")
+                    "  - {label: Daesh, category: group, patterns: [داعش]}\n", encoding="utf-8")
     threats = helpers.find_threats(helpers.Document.from_text("داعش و القاعده"), lexicon=path)
     assert list(threats["threat"]) == ["Daesh"]
     with pytest.raises(ValueError, match="by must be"):
