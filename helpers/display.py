@@ -1,8 +1,14 @@
-"""Right-to-left HTML views of Persian text for Jupyter: plain paragraphs and highlighted mentions.
+"""Right-to-left HTML views for Jupyter: paragraphs, highlighted mentions, tables, dispersion.
 
-Everything here is static HTML with inline styles only (no JavaScript, no <style> sheet), so it
-reads the same in JupyterLab, in nbconvert's HTML and in a saved file. Text is HTML-escaped:
-a ``<script>`` in a document shows as text.
+The views are static HTML with inline styles only (no <style> sheet), so they read the same in
+JupyterLab, in nbconvert's HTML, on GitHub and in a saved file. The one exception is
+``show(table, interactive=True)``: a searchable, sortable table (itables, with its library
+inlined, so nothing is fetched), which falls back to the static table where scripts do not run.
+Text is HTML-escaped: a ``<script>`` in a document shows as text.
+
+Direction: a block of Persian is ``dir="rtl"``; a table cell takes the direction of its first
+letter, and a run of the other script inside it is isolated in ``<bdi>``, so «ISIS» in a
+Persian sentence, a date such as «۳۰ مارس ۲۰۲۱» or a pattern such as «تحریم*» keep their order.
 
 Overlapping spans in :func:`highlight_html` are handled deterministically:
 
