@@ -29,7 +29,7 @@ import pandas as pd
 
 from helpers._paths import data_dir
 from helpers._rows import Rows, strings
-from helpers.dictionary import Dictionary
+from helpers.dictionary import Dictionary, load_dictionary
 from helpers.document import position_columns, span_columns
 from helpers.lexicons import LexiconError, duplicates, file_stamp, read_table
 from helpers.matching import PatternError, PhraseMatcher
@@ -173,11 +173,16 @@ def _validate(table: pd.DataFrame, path: str) -> None:
 class _Compiled:
     """A gazetteer ready for matching: one matcher for places, one for names, code attributes."""
 
-    def __init__(self, table: pd.DataFrame):
+    def __init__(self, table: pd.DataFrame, actor_names: pd.DataFrame | None = None):
         self.table = table
         is_name = table["place_kind"].isin(NAME_KINDS)
         self.place_forms = table[~is_name].reset_index(drop=True)
-        self.name_forms = table[is_name].reset_index(drop=True)
+        # Names that contain a place: the gazetteer's own, then the actors dictionary's, so that
+        # places, actors and threats agree on what is a name.
+        names = table.loc[is_name, ["form", "place_kind"]]
+        if actor_names is not None and len(actor_names):
+            names = pd.concat([names, actor_names[["form", "place_kind"]]], ignore_index=True)
+        self.name_forms = names.drop_duplicates("form").reset_index(drop=True)
         try:
             self.places = PhraseMatcher(zip(self.place_forms["form"], self.place_forms.index))
             self.names = PhraseMatcher(zip(self.name_forms["form"], self.name_forms.index))
@@ -242,15 +247,39 @@ def _code_table(forms: pd.DataFrame) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=8)
-def _compiled(path: str, stamp: tuple | None) -> _Compiled:
-    return _Compiled(_load(path, stamp))
+def _compiled(path: str, stamp: tuple | None, actors: str, actors_stamp: tuple | None
+              ) -> _Compiled:
+    return _Compiled(_load(path, stamp), actor_names(actors) if actors_stamp else None)
+
+
+def default_actors_path() -> Path:
+    """The actors dictionary shipped with the package (organisations and people)."""
+    return data_dir() / "actors" / "actors.yaml"
+
+
+def actor_names(path: str | Path) -> pd.DataFrame:
+    """The actors dictionary's names of two words or more, as gazetteer name forms: a person's
+    name removes a place inside it, an organisation's flags it (``in_org_name``).
+
+    Governments are left out, and so are names that say who leads (``به رهبری``): there the
+    place says whose body it is and stays a place (docs/annotation.md): «دولت اقلیم کردستان»,
+    «ائتلاف به رهبری عربستان سعودی».
+    """
+    d = load_dictionary(path)
+    patterns = d.patterns[d.patterns["pattern"].str.contains(" ")
+                          & d.patterns["category"].ne("government")
+                          & ~d.patterns["pattern"].str.contains("به رهبری")]
+    kind = np.where(patterns["category"].eq("person"), "person", "organization")
+    return pd.DataFrame({"form": patterns["pattern"].to_numpy(), "place_kind": kind})
 
 
 def _gazetteer(gazetteer: str | Path | pd.DataFrame | None) -> _Compiled:
     if isinstance(gazetteer, pd.DataFrame):
-        return _Compiled(gazetteer)
+        return _Compiled(gazetteer, actor_names(default_actors_path())
+                         if default_actors_path().is_file() else None)
     path = str(Path(gazetteer) if gazetteer is not None else default_gazetteer_path())
-    return _compiled(path, file_stamp(path))
+    actors = str(default_actors_path())
+    return _compiled(path, file_stamp(path), actors, file_stamp(actors))
 
 
 # Persian and English names of place kinds: the categories of the gazetteer as a dictionary.

@@ -666,3 +666,17 @@ def test_world_cities_come_from_cldr_with_geonames_ids():
     # «شرق اروپا» (CLDR) is also written «اروپای شرقی»; «افریقای جنوبی» stays South Africa.
     assert gazetteer.loc["اروپای شرقی", "place"] == "Eastern Europe"
     assert gazetteer.loc["آفریقای جنوبی", "place"] == "South Africa"
+
+
+def test_places_inside_actor_names_are_flagged_from_the_actors_dictionary():
+    # UNAMA («هیئت معاونت سازمان ملل در افغانستان») and the European Commission are named only
+    # in the actors dictionary; the places inside their names are not places. A government's
+    # place says whose government it is and stays a place.
+    doc = helpers.Document.from_text(
+        "هیئت معاونت سازمان ملل در افغانستان و کمیسیون اروپا از حمله به پایگاهی در سوریه "
+        "ابراز نگرانی کردند. دولت اقلیم کردستان این حمله را محکوم کرد.")
+    found = helpers.find_places(doc, include_org_names=True)
+    flags = list(zip(found["surface"], found["in_org_name"]))
+    assert flags == [("افغانستان", True), ("اروپا", True), ("سوریه", False),
+                     ("اقلیم کردستان", False)]
+    assert list(helpers.find_places(doc)["surface"]) == ["سوریه", "اقلیم کردستان"]
