@@ -50,7 +50,11 @@ class Phrase:
 
 @lru_cache(maxsize=200_000)
 def token_forms(norm: str) -> tuple[tuple[str, str], ...]:
-    """The (form, kind) pairs a token is matched in: normalised, folded, base before a suffix."""
+    """The (form, kind) pairs a token is matched in: normalised, folded, base before a suffix.
+
+    Latin letters are matched without case (patterns are lower-cased too): NATO, Nato, nato.
+    """
+    norm = norm.lower() if norm.isascii() else norm
     forms = [(norm, "norm")]
     folded = lemma(norm)
     if folded != norm:
@@ -75,6 +79,8 @@ def parse_pattern(pattern: str, key: Hashable) -> Phrase:
     words, prefix = [], []
     for word in pattern.split():
         core = word[:-1] if word.endswith("*") else word
+        word = word.lower() if word.isascii() else word  # Latin letters match without case
+        core = core.lower() if core.isascii() else core
         if "*" not in core and "?" not in core:
             literal, kind = normalize_word(core), word.endswith("*")
         else:  # a glob: normalise the literal pieces, match the whole form
