@@ -57,10 +57,12 @@ OVERLAPS = ("category", "none")
 SCOPES = ("sentence", "paragraph")
 _NAME = re.compile(r"[^\W\d][\w.\-]*")
 _ENTRY_FIELDS = {"key", "label", "label_en", "label_fa", "category", "description", "why",
-                 "patterns", "context_patterns", "context", "context_scope", "attributes"}
+                 "patterns", "context_patterns", "context", "context_scope", "attributes",
+                 "exclude"}
 _CATEGORY_FIELDS = {"label", "label_en", "label_fa", "anchor", "meaning", "description"}
 _TOP_FIELDS = {"name", "description", "source", "licence", "license", "overlap", "categories",
-               "entries", "attributes"}
+               "entries", "attributes", "exclude"}
+_EXCLUSION_COLUMNS = ["category", "key", "pattern"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,7 +71,9 @@ class Dictionary:
 
     ``entries`` has one row per entry (``ENTRY_COLUMNS`` and the attribute columns), ``patterns``
     one per pattern (``category, key, pattern, in_context``), ``contexts`` one per context
-    phrase (``category, key, pattern, scope``). Matchers are built on first use and cached.
+    phrase (``category, key, pattern, scope``), ``exclusions`` one per phrase inside which an
+    entry's patterns do not count (``category, key, pattern``; no key: every entry), as «حمله
+    قلبی» (a heart attack) for «حمله». Matchers are built on first use and cached.
     """
 
     name: str
@@ -80,12 +84,14 @@ class Dictionary:
     source: str = "<dict>"
     attributes: tuple[str, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
+    exclusions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=_EXCLUSION_COLUMNS))
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __reduce__(self):
         # A copy or a pickle carries the tables only; matchers and memos are built anew.
         return (Dictionary, (self.name, self.entries, self.patterns, self.contexts, self.overlap,
-                             self.source, self.attributes, dict(self.meta)))
+                             self.source, self.attributes, dict(self.meta), self.exclusions))
 
     def __repr__(self) -> str:
         return (f"Dictionary({self.name!r}: {self.entries['category'].nunique()} categories, "
@@ -93,7 +99,9 @@ class Dictionary:
                 f"from {self.source})")
 
     def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
+        from helpers.display import show
+
+        return show(self.table())._repr_html_()
 
     @property
     def categories(self) -> pd.DataFrame:
@@ -142,10 +150,22 @@ class Dictionary:
                 for entry, rows in table.groupby("entry", sort=False)}
 
     @cached_property
+    def exclusion_matchers(self) -> dict[int, PhraseMatcher]:
+        """A matcher of the exclusions of each entry that has them (-1: of every entry)."""
+        table = self.exclusions
+        entry = np.full(len(table), -1, dtype=np.int64)
+        own = table["key"].notna().to_numpy(dtype=bool)
+        if own.any():
+            entry[own] = self._entry_index(table[own])
+        return {int(e): PhraseMatcher((p, "exclude") for p in rows["pattern"])
+                for e, rows in table.assign(entry=entry).groupby("entry", sort=False)}
+
+    @cached_property
     def scanner(self) -> MatcherSet:
-        """Every matcher of the dictionary (patterns, then contexts), run in one pass."""
+        """Every matcher of the dictionary (patterns, contexts, exclusions), run in one pass."""
         contexts = [matcher for matcher, _scope in self.context_matchers.values()]
-        return MatcherSet([*self.matchers.values(), *contexts])
+        return MatcherSet([*self.matchers.values(), *contexts,
+                           *self.exclusion_matchers.values()])
 
     def _entry_index(self, table: pd.DataFrame) -> np.ndarray:
         index = pd.MultiIndex.from_frame(self.entries[["category", "key"]])
@@ -332,6 +352,8 @@ def _build_rich(data: Mapping, source: str, name: str, overlap: str | None) -> D
     if not isinstance(items, list) or not items:
         raise _fail(source, "entries", "must be a non-empty list of entries.")
     entries, patterns, contexts = [], [], []
+    exclusions = [(None, None, p) for p in _patterns(data.get("exclude"), source, "exclude",
+                                                     "exclude")]
     for number, item in enumerate(items, start=1):
         line = getattr(item, "line", None)
         at = f", line {line}" if line else ""
@@ -384,11 +406,14 @@ def _build_rich(data: Mapping, source: str, name: str, overlap: str | None) -> D
         patterns += [(category, key, p, False) for p in always]
         patterns += [(category, key, p, True) for p in near]
         contexts += [(category, key, p, scope) for p in ctx]
+        exclusions += [(category, key, p)
+                       for p in _patterns(item.get("exclude"), source, where, "exclude")]
     meta = {k: data[k] for k in ("description", "source", "licence", "license") if k in data}
     meta["categories"] = {c: {"label_en": v[0], "label_fa": v[1], "meaning": v[2],
                               "anchor": v[3]} for c, v in cats.items()}
     return _finish(name, entries, patterns, contexts,
-                   overlap or data.get("overlap", "category"), source, tuple(attributes), meta)
+                   overlap or data.get("overlap", "category"), source, tuple(attributes), meta,
+                   exclusions)
 
 
 def _slug(label: str) -> str:
@@ -396,7 +421,8 @@ def _slug(label: str) -> str:
     return slug if slug and slug[0].isalpha() else f"entry-{slug}"
 
 
-def _finish(name, entries, patterns, contexts, overlap, source, attributes, meta) -> Dictionary:
+def _finish(name, entries, patterns, contexts, overlap, source, attributes, meta,
+            exclusions=()) -> Dictionary:
     if overlap not in OVERLAPS:
         raise LexiconError(f"{source}: overlap must be one of {OVERLAPS}, not {overlap!r}.")
     entry_table = pd.DataFrame(entries, columns=[*ENTRY_COLUMNS, *attributes])
@@ -410,7 +436,8 @@ def _finish(name, entries, patterns, contexts, overlap, source, attributes, meta
     return Dictionary(
         name=name, entries=entry_table, patterns=pattern_table,
         contexts=pd.DataFrame(contexts, columns=["category", "key", "pattern", "scope"]),
-        overlap=overlap, source=source, attributes=tuple(attributes), meta=meta)
+        overlap=overlap, source=source, attributes=tuple(attributes), meta=meta,
+        exclusions=pd.DataFrame(list(exclusions), columns=_EXCLUSION_COLUMNS))
 
 
 def normal_form(pattern: str) -> tuple[tuple[str, bool], ...]:
@@ -466,6 +493,9 @@ def save_dictionary(dictionary: Dictionary, path: str | os.PathLike, *,
             c: {"label": e, "label_fa": f, **{k: v for k, v in info.get(c, {}).items()
                                              if k in ("anchor", "meaning") and v}}
             for c, f, e in d.categories.itertuples(index=False)}
+        every = d.exclusions[d.exclusions["key"].isna()]["pattern"].tolist()
+        if every:
+            data["exclude"] = every
         data["entries"] = [_rich_entry(d, row) for row in d.entries.itertuples(index=False)]
     else:
         raise ValueError(f"format must be 'quanteda' or 'rich', not {format!r}.")
@@ -487,6 +517,10 @@ def _rich_entry(d: Dictionary, row) -> dict:
                          & (d.contexts["key"] == row.key)]
         entry.update(context_patterns=near, context=ctx["pattern"].tolist(),
                      context_scope=ctx["scope"].iloc[0])
+    excluded = d.exclusions[(d.exclusions["category"] == row.category)
+                            & (d.exclusions["key"] == row.key)]["pattern"].tolist()
+    if excluded:
+        entry["exclude"] = excluded
     if row.description:
         entry["description"] = row.description
     values = {a: getattr(row, a) for a in d.attributes if not pd.isna(getattr(row, a))}
@@ -504,8 +538,10 @@ def match_rows(doc, d: Dictionary) -> Rows:
     """The rows of :func:`find` as plain columns (see ``helpers._rows``); ``doc`` may be a batch."""
     tokens = doc._token_columns
     found = d.scanner.matches(tokens.norm, tokens.vocabulary)
-    groups = len(d.matchers)
-    kept = _apply_context(found[:groups], found[groups:], d, tokens)
+    groups, contexts = len(d.matchers), len(d.context_matchers)
+    kept = _apply_context(found[:groups], found[groups:groups + contexts], d, tokens)
+    if d.exclusion_matchers:
+        kept = _apply_exclusions(kept, found[groups + contexts:], d)
     flat = [m for matches in kept for m in matches]
     first = np.array([m[0] for m in flat], dtype=np.int64)
     last = np.array([m[1] for m in flat], dtype=np.int64)
@@ -556,6 +592,24 @@ def _apply_context(found: list[list[tuple]], context_found: list[list[tuple]], d
             mine.append(match)
         kept.append(mine)
     return kept
+
+
+def _apply_exclusions(found: list[list[tuple]], excluded: list[list[tuple]], d: Dictionary
+                      ) -> list[list[tuple]]:
+    """Drop matches that overlap an exclusion of their entry (or of every entry)."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for entry, hits in zip(d.exclusion_matchers, excluded, strict=True):
+        spans.setdefault(entry, []).extend((h[0], h[1]) for h in hits)
+    if not any(spans.values()):
+        return found
+    every = spans.get(-1, [])
+
+    def free(match: tuple) -> bool:
+        first, last = match[0], match[1]
+        blocks = (*spans.get(match[2].key[0], ()), *every)
+        return not any(start < last and first < end for start, end in blocks)
+
+    return [[m for m in matches if free(m)] for matches in found]
 
 
 _FORMS = strings(list(FORM_NAMES))

@@ -91,7 +91,9 @@ class Themes:
         )
 
     def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
+        from helpers.display import show
+
+        return show(self.table())._repr_html_()
 
     def table(self) -> pd.DataFrame:
         """The dictionary as one row per sub-theme: labels, description and its patterns."""

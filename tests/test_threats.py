@@ -173,10 +173,12 @@ def test_look_alikes_are_not_threats(text):
     assert found(text) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the matcher has no exclusions yet: bare «حمله» (attack) "
-                   "also matches «حمله قلبی» (heart attack)")
 def test_heart_attack_is_not_an_attack():
+    # The lexicon's exclusions: no pattern counts inside them; the attack beside still does.
     assert found("او بر اثر حمله قلبی درگذشت.") == []
+    assert found("سازمان منع سلاح‌های شیمیایی گزارش داد.") == []
+    assert [t for t, _ in found("پس از حمله قلبی فرمانده، حمله به پایگاه ادامه یافت.")] \
+        == ["حمله به پایگاه"]
 
 
 def test_bad_lexicons_are_explained(tmp_path):
