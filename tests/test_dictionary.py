@@ -210,3 +210,25 @@ def test_bad_dictionaries_say_what_and_where(tmp_path, text, message):
     with pytest.raises(LexiconError, match=message) as err:
         helpers.load_dictionary(path)
     assert str(path) in str(err.value)
+
+
+def test_exclusions_stop_a_pattern_inside_them(tmp_path):
+    path = tmp_path / "attacks.yaml"
+    path.write_text(textwrap.dedent("""\
+        exclude: [سپاه صلح]
+        entries:
+          - label: attack
+            patterns: [حمله]
+            exclude: [حمله قلبی]
+          - label: corps
+            patterns: [سپاه]
+        """), encoding="utf-8")
+    doc = helpers.Document.from_text("پس از حمله قلبی او، حمله به شهر ادامه یافت. سپاه صلح و سپاه.")
+    found = helpers.find(doc, path)
+    assert [(m.surface, m.key) for m in found.itertuples()] == [("حمله", "attack"),
+                                                                  ("سپاه", "corps")]
+    assert found["start"].tolist() == [doc.raw.index("حمله به"), doc.raw.rindex("سپاه")]
+    again = helpers.load_dictionary(helpers.save_dictionary(helpers.load_dictionary(path),
+                                                            tmp_path / "again.yaml", format="rich"))
+    pd.testing.assert_frame_equal(helpers.find(doc, again)[["start", "key"]],
+                                  found[["start", "key"]])
