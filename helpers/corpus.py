@@ -7,7 +7,13 @@ gathers the tables with a ``doc_id`` column. A file that cannot be read (missing
 wrongly encoded) becomes a row of ``failures`` with its path and the reason, and the run goes on:
 every input ends up either in ``documents`` or in ``failures``.
 
-Past one machine the same function runs on a Dask cluster (``dask.bag``)::
+Nothing is lost and nothing hangs: a worker process that dies (killed by the out-of-memory
+killer, or crashing) costs only the text that killed it. The texts it held are tried again one
+at a time, each in a fresh process, and a text whose worker dies even then becomes a failure
+row; the same holds for Dask's ``KilledWorker``. A long text is analysed in pieces of whole
+paragraphs (``_pieces``), so its working memory is that of a piece, with the same tables.
+
+Past one machine the same function runs on a Dask cluster::
 
     from distributed import Client
     result = helpers.analyze_corpus(paths, scheduler=Client("tcp://scheduler:8786"))
@@ -18,11 +24,15 @@ The workers must be able to import ``helpers`` (install the package on them) and
 
 from __future__ import annotations
 
+import itertools
 import os
+import signal
+import stat
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +42,19 @@ import pandas as pd
 from helpers._batch import TextBatch, rows_by_text
 from helpers._rows import Rows, concat_rows, doc_ids, n_rows, split_rows, strings
 from helpers.dictionary import Dictionary, finder, load_dictionary, match_rows
-from helpers.document import Document, TextLoadError, decode, load_document, read_file
+from helpers.document import (
+    Document,
+    Span,
+    TextLoadError,
+    decode,
+    load_document,
+    read_file,
+    scan_tokens,
+    token_forms,
+)
 from helpers.lexicons import LexiconError
-from helpers.matching import PatternError
+from helpers.matching import PatternError, PhraseMatcher, parse_pattern
+from helpers.normalization import SCAN_TABLE, fast_translate, normalize_word
 
 TABLES = ("documents", "places", "threats", "themes", "theme_counts", "failures")
 FAILURE_COLUMNS = ["doc_id", "path", "stage", "error", "reason"]
@@ -127,8 +147,31 @@ class _Resources:
             ) from err
         self.places, self.threats, self.themes = places, threats, themes
         self.gazetteer = places._gazetteer(None)
-        self.lexicon, self.matcher = threats._lexicon(None)
+        self.threat_dictionary = threats.threat_dictionary()
         self.book = themes._themes(None)
+
+    @cached_property
+    def cut_rule(self) -> tuple[frozenset[str], dict[str, PhraseMatcher]]:
+        """Where a long text may be cut (``_pieces``): after which marks, and for a mark that
+        is a word inside some phrase (the gazetteer's «آنتونی جی . بلینکن»), a matcher of the
+        words that may follow it there: a cut before one of those would split the phrase."""
+        phrases = [*self.gazetteer.places.phrases, *self.gazetteer.names.phrases]
+        for d in (self.threat_dictionary, self.book.dictionary, *self.extra.values()):
+            phrases += [parse_pattern(p, d.name)
+                        for p in (*d.patterns["pattern"], *d.contexts["pattern"])]
+        mark_of = {normalize_word(c): c for c in _CUT_MARKS}
+        ending = {mark_of[p.words[-1]] for p in phrases if p.words[-1] in mark_of}
+        follow: dict[str, list[tuple[str, int]]] = {}
+        for phrase in phrases:
+            for k, word in enumerate(phrase.words[:-1]):
+                if word in mark_of:
+                    after = phrase.words[k + 1] + ("*" if phrase.prefix[k + 1] else "")
+                    follow.setdefault(mark_of[word], []).append((after, 0))
+        # A mark that ends a phrase is left out: a place name ending there could be joined
+        # (و ، یا) to one at the start of the next paragraph.
+        marks = frozenset(c for c in _CUT_MARKS if c not in ending)
+        return marks, {m: PhraseMatcher(dict.fromkeys(words)) for m, words in follow.items()
+                       if m in marks}
 
 
 def _analysers(resources: _Resources | None = None) -> dict[str, Callable[[Document], Rows]]:
@@ -136,7 +179,7 @@ def _analysers(resources: _Resources | None = None) -> dict[str, Callable[[Docum
     r = resources or _Resources()
     return {
         "places": partial(r.places.place_rows, compiled=r.gazetteer),
-        "threats": partial(r.threats.threat_rows, matcher=r.matcher),
+        "threats": partial(match_rows, d=r.threat_dictionary),
         "themes": partial(match_rows, d=r.book.dictionary),
         **{name: finder(d)[0] for name, d in r.extra.items()},
     }
@@ -147,7 +190,7 @@ def _builders(r: _Resources) -> dict[str, Callable[[Rows, Any], pd.DataFrame]]:
     return {
         "documents": _documents_table,
         "places": partial(r.places.places_table, compiled=r.gazetteer),
-        "threats": partial(r.threats.threats_table, table=r.lexicon),
+        "threats": partial(r.threats.threats_table, dictionary=r.threat_dictionary),
         "themes": partial(r.themes.themes_table, book=r.book),
         "theme_counts": partial(r.themes.theme_counts_table, book=r.book),
         **{name: finder(d)[1] for name, d in r.extra.items()},
@@ -195,10 +238,13 @@ def _with_counts(doc: Document, doc_id: str, found: dict[str, Rows], words: int,
         found["theme_counts"] = resources.themes.theme_count_rows(found["themes"], words,
                                                                   resources.book)
     meta = doc._metadata(words, shown_path=False)  # the path as given, not made relative
-    meta["doc_id"] = doc_id
-    meta["path"] = str(doc.path) if doc.path is not None else None
-    documents = {c: [meta.get(c)] for c in DOCUMENT_COLUMNS[1:]}
-    return {"documents": documents, **found}
+    return {"documents": _document_row(doc, meta), **found}
+
+
+def _document_row(doc: Document, meta: dict[str, Any]) -> Rows:
+    """A text's row of the documents table, from its metadata (the path as given)."""
+    meta = {**meta, "path": str(doc.path) if doc.path is not None else None}
+    return {c: [meta.get(c)] for c in DOCUMENT_COLUMNS[1:]}
 
 
 def _build_tables(items: list[tuple[str, dict[str, Rows]]],
@@ -230,8 +276,178 @@ def analyze_document(
         doc = load_document(source, encoding=encoding, doc_id=doc_id)
     doc_id = doc_id if doc_id is not None else doc.doc_id  # a given Document is not changed
     resources = _Resources()
+    pieces = _pieces(doc, resources)
+    if len(pieces) > 1:
+        tables = _analyze_long(doc, doc_id, pieces, resources, _analysers(resources))
+        return {name: plain(table) for name, table in tables.items()}
     rows = _analyze_rows(doc, doc_id, resources, _analysers(resources))
     return _build_tables([(doc_id, rows)], resources)
+
+
+# ----------------------------------------------------------------------------- long texts
+
+# A text longer than _LONG_TEXT characters is analysed in pieces of about _PIECE characters
+# (bench/bench_memory.py): finding a text's tokens and matches holds about 60 bytes per
+# character at once (9 GB for a 100 MB text), and its mention rows several times the size of
+# its tables. Short texts are analysed together (TextBatch), up to _BATCH_CHARS at a time.
+# Smaller pieces save little more memory and cost time (tables built per piece).
+_PIECE = 250_000
+_LONG_TEXT = 2 * _PIECE
+_BATCH_CHARS = 2 * _PIECE
+# Marks a long text may be cut after: at a paragraph break after one of these, nothing the
+# finders do reaches across. A phrase never runs over a punctuation token, unless its pattern
+# has the mark as a word (then the next paragraph must not begin with the word after it: see
+# _Resources.cut_rule); find_places looks one token to either side of a name only for list
+# joiners (و ، , یا ؛) and geographic cue words, none of which is here; and contexts (sentence,
+# paragraph) never cross a paragraph break.
+_CUT_MARKS = ".!?؟…:»)]\"”"
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A stretch of a long text: ``raw[start:end]``, holding body paragraphs first to stop."""
+
+    start: int
+    end: int
+    first: int
+    stop: int
+
+
+def _pieces(doc: Document, resources: _Resources) -> list[_Piece]:
+    """A text cut into runs of whole body paragraphs of about ``_PIECE`` characters.
+
+    A text of ``_LONG_TEXT`` characters or fewer is one piece. A cut stands only at a paragraph
+    break after a paragraph that ends with a mark (``_CUT_MARKS``, as ``resources.cut_rule``
+    allows), where no phrase, list or place cue can cross; a text without such breaks stays
+    whole. The first piece holds everything before the body (title, date), the last everything
+    after it.
+    """
+    if len(doc.raw) <= _LONG_TEXT:
+        return [_Piece(0, len(doc.raw), 0, 0)]
+    marks, follow = resources.cut_rule
+    spans = doc._paragraph_spans
+    raw = doc.raw
+
+    def can_cut(i: int) -> bool:  # between paragraphs i - 1 and i
+        mark = raw[spans[i - 1][1] - 1]
+        if mark not in marks:
+            return False
+        return mark not in follow or not follow[mark].matches([_first_norm(doc, spans[i][0])])
+
+    starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
+    cuts: list[int] = []
+    i = 1
+    while True:
+        begin = int(starts[cuts[-1]]) if cuts else 0
+        i = max(i, int(np.searchsorted(starts, begin + _PIECE)))
+        while i < len(spans) and not can_cut(i):
+            i += 1
+        if i >= len(spans):
+            break
+        cuts.append(i)
+        i += 1
+    bounds = [0, *cuts, len(spans)]
+    return [
+        _Piece(spans[first][0] if k else 0,
+               spans[stop - 1][1] if stop < len(spans) else len(raw), first, stop)
+        for k, (first, stop) in enumerate(itertools.pairwise(bounds))
+    ]
+
+
+def _first_norm(doc: Document, start: int) -> str:
+    """The normalised form of the first token at or after ``start``, as the tokens have it."""
+    size = 64
+    while True:
+        text = doc.raw[start : start + size]
+        starts, ends, _words, _texts = scan_tokens(fast_translate(text, SCAN_TABLE))
+        if not len(starts):
+            if start + size >= len(doc.raw):
+                return ""
+        elif ends[0] < len(text) or start + size >= len(doc.raw):  # the token ends in view
+            surface = text[starts[0] : ends[0]]
+            return token_forms([surface], doc.skip_rules, doc.overrides)[2][0]
+        size *= 4
+
+
+def _analyze_long(doc: Document, doc_id: str, pieces: list[_Piece], resources: _Resources,
+                  analysers: dict[str, Callable[[Document], Rows]]) -> dict[str, pd.DataFrame]:
+    """A long text's tables, found piece by piece, in the whole text's offsets and numbering.
+
+    Each piece is a Document of its own stretch of text, given the whole text's parts and
+    paragraphs there (so nothing depends on finding them again in a piece); its rows are shifted
+    back by the characters, tokens, paragraphs and sentences before it, and made into tables
+    with label columns as categories at once, so only the compact tables accumulate. A test
+    checks that the tables are those of the text analysed whole.
+    """
+    spans = doc._paragraph_spans
+    built: dict[str, list[pd.DataFrame]] = {}
+    theme_counts = None
+    tokens = sentences = words = 0
+    for piece in pieces:
+        part = _piece_document(doc, piece)
+        found = {name: _shifted(find(part), piece.start, tokens, piece.first, sentences)
+                 for name, find in analysers.items()}
+        if "themes" in found:  # counts add up over pieces; the words are set at the end
+            count = resources.themes.theme_count_rows(found["themes"], 0, resources.book)
+            theme_counts = count if theme_counts is None else {
+                "count": theme_counts["count"] + count["count"], "words": count["words"]}
+        for name, table in _build_tables([(doc_id, found)], resources).items():
+            built.setdefault(name, []).append(_as_categories(table))
+        columns = part._token_columns
+        tokens += len(columns)
+        words += columns.words
+        sentences += len(part._sentence_spans)
+        del part, found, columns
+    meta = {"title": doc.title, "date": doc.date, "source_url": doc.source_url,
+            "encoding": doc.encoding, "characters": len(doc.raw), "paragraphs": len(spans),
+            "sentences": sentences, "tokens": words}
+    rows: dict[str, Rows] = {"documents": _document_row(doc, meta)}
+    if theme_counts is not None:
+        rows["theme_counts"] = {**theme_counts, "words": np.full_like(theme_counts["words"],
+                                                                      words)}
+    for name, table in _build_tables([(doc_id, rows)], resources).items():
+        built[name] = [_as_categories(table)]
+    return {name: _concat_categories(built[name])
+            for name in [*TABLES[:-1], *resources.extra] if name in built}
+
+
+def _piece_document(doc: Document, piece: _Piece) -> Document:
+    """``doc.raw[piece.start:piece.end]`` as a Document with the whole text's parts and
+    paragraphs there, made without the checks of loading: the text was checked and its
+    structure found when it was loaded (a piece looked at alone could seem to have a title,
+    a footer or no Persian at all)."""
+    part = object.__new__(Document)
+    part.raw = doc.raw[piece.start : piece.end]
+    part.doc_id, part.path, part.encoding = doc.doc_id, None, doc.encoding
+    part.skip_rules, part.overrides = doc.skip_rules, doc.overrides
+    part.parts = _parts_within(doc.parts, piece.start, piece.end)
+    part._paragraph_spans = [(s - piece.start, e - piece.start)
+                             for s, e in doc._paragraph_spans[piece.first : piece.stop]]
+    return part
+
+
+def _parts_within(parts: dict[str, Span], start: int, end: int) -> dict[str, Span]:
+    """The parts of a text that reach into ``raw[start:end]``, cut to it, in its offsets."""
+    within = {}
+    for name, span in parts.items():
+        s, e = max(span.start, start), min(span.end, end)
+        if s < e:
+            within[name] = Span(s - start, e - start, span.label)
+    return within
+
+
+def _shifted(rows: Rows, chars: int, tokens: int, paragraphs: int, sentences: int) -> Rows:
+    """A piece's rows in the whole text's numbering (-1, outside the body, stays -1)."""
+    out = dict(rows)
+    for column, by in (("start", chars), ("end", chars), ("first_token", tokens),
+                       ("end_token", tokens)):
+        if column in out:
+            out[column] = np.asarray(out[column]) + by
+    for column, by in (("paragraph", paragraphs), ("sentence", sentences)):
+        if column in out:
+            values = np.asarray(out[column])
+            out[column] = np.where(values >= 0, values + by, values)
+    return out
 
 
 def _failure(task: _Task, stage: str, err: BaseException | str) -> dict[str, Any]:
@@ -277,17 +493,19 @@ def _analyze_loaded(loaded: list[tuple[_Task, Document]], errors: str, resources
     """Rows of every loaded text, or the failure of a text that breaks an analysis.
 
     The texts are analysed together (``TextBatch``); if that raises, they are analysed again one
-    by one, so that only the texts that break are reported and the others still count.
+    by one, so that only the texts that break are reported and the others still count. A text
+    alone is analysed as itself (in pieces if it is long).
     """
-    try:
-        rows = _analyze_batch_rows([doc for _, doc in loaded], [t.doc_id for t, _ in loaded],
-                                   resources, analysers)
-        return [(task, r, None) for (task, _), r in zip(loaded, rows, strict=True)]
-    except FATAL_ERRORS:
-        raise
-    except Exception:
-        if errors == "raise":
+    if len(loaded) > 1:
+        try:
+            rows = _analyze_batch_rows([doc for _, doc in loaded],
+                                       [t.doc_id for t, _ in loaded], resources, analysers)
+            return [(task, r, None) for (task, _), r in zip(loaded, rows, strict=True)]
+        except FATAL_ERRORS:
             raise
+        except Exception:
+            if errors == "raise":
+                raise
     analysed = []
     for task, doc in loaded:
         try:
@@ -295,6 +513,8 @@ def _analyze_loaded(loaded: list[tuple[_Task, Document]], errors: str, resources
         except FATAL_ERRORS:
             raise
         except Exception as err:  # a text that loads but breaks an analysis: report, go on
+            if errors == "raise":
+                raise
             analysed.append((task, None, _failure(task, "analyse", err)))
     return analysed
 
@@ -315,31 +535,80 @@ class _Batch:
 
 def _run_tasks(tasks: Sequence[_Task], errors: str = "report",
                dictionaries: Sequence[Dictionary] = ()) -> _Batch:
-    """Analyse a batch of inputs (one process chunk or Dask partition) into one set of tables."""
+    """Analyse a batch of inputs (one process chunk or Dask partition) into one set of tables.
+
+    Texts are loaded one after another. Short ones wait until about ``_BATCH_CHARS``
+    characters are waiting and are analysed together; a long one is analysed at once, in
+    pieces. Each group's tables are built as it is done, with labels as categories, so a batch
+    holds only the texts being analysed and compact tables, however long its texts are.
+    """
     resources = _Resources(dictionaries)
     analysers = _analysers(resources)
-    loaded, failures = [], []
+    groups: list[_Batch] = []
+    waiting: list[tuple[_Task, Document]] = []
+    size = 0
     for task in tasks:
         doc, failure = _load_task(task)
         if failure is not None:
-            failures.append((task.index, failure))
+            groups.append(_Batch(1, {}, {}, [(task.index, failure)]))
+            continue
+        pieces = _pieces(doc, resources)
+        if len(pieces) > 1:
+            if waiting:  # first the texts before it, so that rows stay in input order
+                groups.append(_run_group(waiting, errors, resources, analysers))
+                waiting, size = [], 0
+            groups.append(_run_long(task, doc, pieces, errors, resources, analysers))
         else:
-            loaded.append((task, doc))
-    analysed = _analyze_loaded(loaded, errors, resources, analysers) if loaded else []
-    items, indices = [], []
-    for task, rows, failure in analysed:
+            waiting.append((task, doc))
+            size += len(doc.raw)
+        del doc
+        if size >= _BATCH_CHARS:
+            groups.append(_run_group(waiting, errors, resources, analysers))
+            waiting, size = [], 0
+    if waiting:
+        groups.append(_run_group(waiting, errors, resources, analysers))
+    names = [n for n in [*TABLES[:-1], *resources.extra] if any(n in g.tables for g in groups)]
+    return _Batch(
+        len(tasks),
+        {n: _concat_categories([g.tables[n] for g in groups if n in g.tables]) for n in names},
+        {n: np.concatenate([g.order[n] for g in groups if n in g.tables]) for n in names},
+        sorted((f for g in groups for f in g.failures), key=lambda item: item[0]),
+    )
+
+
+def _run_group(loaded: list[tuple[_Task, Document]], errors: str, resources: _Resources,
+               analysers: dict) -> _Batch:
+    """Texts analysed together (``_analyze_loaded``), their tables built once."""
+    items, indices, failures = [], [], []
+    for task, rows, failure in _analyze_loaded(loaded, errors, resources, analysers):
         if failure is not None:
             failures.append((task.index, failure))
         else:
             items.append((task.doc_id, rows))
             indices.append(task.index)
-    failures.sort(key=lambda item: item[0])
-    tables = _build_tables(items, resources)
+    tables = {name: _as_categories(table)
+              for name, table in _build_tables(items, resources).items()}
     order = {}
     for name in tables:
         counts = [n_rows(rows[name]) for _, rows in items if name in rows]
         order[name] = np.repeat(np.array(indices, dtype=np.int64), counts)
-    return _Batch(len(tasks), tables, order, failures)
+    return _Batch(len(loaded), tables, order, failures)
+
+
+def _run_long(task: _Task, doc: Document, pieces: list[_Piece], errors: str,
+              resources: _Resources, analysers: dict) -> _Batch:
+    """A long text analysed in pieces (``_analyze_long``), or its failure."""
+    try:
+        tables = _analyze_long(doc, task.doc_id, pieces, resources, analysers)
+    except FATAL_ERRORS:
+        raise
+    except Exception as err:
+        if errors == "raise":
+            raise
+        return _Batch(1, {}, {}, [(task.index, _failure(task, "analyse", err))])
+    order = {name: np.full(len(table), task.index, dtype=np.int64)
+             for name, table in tables.items()}
+    return _Batch(1, tables, order, [])
 
 
 def _run_partition(tasks: Sequence[_Task], errors: str = "report",
@@ -354,7 +623,11 @@ def _run_partition(tasks: Sequence[_Task], errors: str = "report",
 def expand_paths(
     paths: str | os.PathLike | Iterable[str | os.PathLike],
 ) -> list[tuple[str, str | None]]:
-    """Files as given, folders as their sorted ``*.txt``, patterns globbed: (path, problem)."""
+    """Files as given, folders as their sorted ``*.txt``, patterns globbed: (path, problem).
+
+    ``problem`` says why an input cannot be read (an empty folder, a pattern matching nothing,
+    a broken link, a named pipe or device), or is None; such inputs become failure rows.
+    """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     import glob
@@ -363,31 +636,70 @@ def expand_paths(
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            texts = sorted(p for p in path.glob("*.txt") if p.is_file())
+            texts = sorted(p for p in path.glob("*.txt") if not p.is_dir())
             if not texts:
                 expanded.append((str(path), f"The folder {path} holds no .txt files."))
-            expanded.extend((str(p), None) for p in texts)
-        elif not path.exists() and glob.has_magic(str(item)):  # a pattern such as texts/*.txt
-            matches = sorted(glob.glob(str(item)))
+            expanded.extend((str(p), _not_a_file(p)) for p in texts)
+        elif not os.path.lexists(path) and glob.has_magic(str(item)):  # e.g. texts/*.txt
+            matches = sorted(m for m in glob.glob(str(item)) if not os.path.isdir(m))
             if not matches:
                 expanded.append((str(item), f"No file matches the pattern {item}."))
-            expanded.extend((m, None) for m in matches)
+            expanded.extend((m, _not_a_file(Path(m))) for m in matches)
         else:
-            expanded.append((str(path), None))
+            expanded.append((str(path), _not_a_file(path)))
     return expanded
 
 
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a text (a broken link, a pipe, a device), or None.
+
+    A named pipe is never opened: reading one waits until something writes to it.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return (f"{path} is a broken link: it points to {os.readlink(path)}, which does not "
+                    "exist. Fix or remove the link.")
+        return None  # missing: loading says so
+    except OSError as err:  # a loop of links, no permission to look
+        return f"{path} cannot be read: {err.strerror or err}."
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "not a regular file")
+    return f"{path} is {kind}, not a text file: it was not read."
+
+
 def _tasks(paths: Any, encoding: str | None) -> list[_Task]:
+    """One task per input, with a unique ``doc_id`` (see ``_doc_ids``)."""
     expanded = expand_paths(paths)
     if not expanded:
         raise CorpusError("No paths given: pass files or folders of .txt files to analyse.")
-    tasks, seen = [], {}
-    for index, (path, problem) in enumerate(expanded):
-        stem = Path(path).stem or Path(path).name or "text"
-        seen[stem] = seen.get(stem, 0) + 1
-        doc_id = stem if seen[stem] == 1 else f"{stem}~{seen[stem]}"  # unique across folders
-        tasks.append(_Task(index, path, doc_id, encoding, problem))
-    return tasks
+    ids = _doc_ids([path for path, _ in expanded])
+    return [_Task(index, path, doc_id, encoding, problem)
+            for index, ((path, problem), doc_id) in enumerate(zip(expanded, ids, strict=True))]
+
+
+def _doc_ids(paths: list[str]) -> list[str]:
+    """Each input's ``doc_id``: its file name without the extension, unique in the run.
+
+    When two inputs have the same name (``a/report.txt``, ``b/report.txt``), the first keeps
+    it and the others get the first free ``~2``, ``~3``... (``report~2``): never a name that
+    another input has of its own.
+    """
+    stems = [Path(p).stem or Path(p).name or "text" for p in paths]
+    taken = set(stems)
+    ids, seen = [], set()
+    for stem in stems:
+        doc_id, n = stem, 1
+        while doc_id in seen or (n > 1 and doc_id in taken):
+            n += 1
+            doc_id = f"{stem}~{n}"
+        seen.add(doc_id)
+        ids.append(doc_id)
+    return ids
 
 
 # ----------------------------------------------------------------------------- gathering
@@ -421,7 +733,7 @@ class _Collector:
         items = self.pending[name]
         if items:
             order = np.concatenate([o for o, _ in items])
-            chunk = pd.concat([t for _, t in items], ignore_index=True)
+            chunk = _concat_categories([t for _, t in items])  # batches send categories
             self.chunks[name].append((order, _as_categories(chunk)))
             self.pending[name], self.pending_rows[name] = [], 0
 
@@ -467,7 +779,12 @@ def _as_categories(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _concat_categories(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate chunks, first giving each category column the union of the categories."""
+    """Concatenate chunks, first giving each category column the union of the categories.
+
+    Empty chunks are left out when there are others: their text columns have no values to
+    infer a type from, so their categories could not be joined with the others'.
+    """
+    frames = [f for f in frames if len(f)] or frames[:1]
     if len(frames) == 1:
         return frames[0]
     for column in frames[0].columns:
@@ -566,6 +883,119 @@ def _extra_dictionaries(dictionaries: Sequence[Dictionary | str | os.PathLike]
     return tuple(loaded)
 
 
+def _on_processes(batches: Iterable[Sequence[_Task]], workers: int, errors: str,
+                  dictionaries: Sequence[Dictionary]) -> Iterator[_Batch]:
+    """The batches analysed on ``workers`` processes, as they finish; a dead worker loses nothing.
+
+    Batches go to a process pool ``workers`` at a time, so the batches in flight are known.
+    When a worker dies (killed by the out-of-memory killer, or crashing in a library), the pool
+    breaks: the batches in flight are set aside and the others go on in a new pool. The texts
+    set aside are then analysed one at a time, each in a fresh process (``_run_alone``), so a
+    text whose process dies even alone is the one reported, as a failure, and the others count.
+    """
+    context = _process_context()
+    waiting = deque(batches)
+    set_aside: list[_Task] = []
+    while waiting:
+        yield from _pool_round(waiting, workers, context, errors, dictionaries, set_aside)
+    for task in sorted(set_aside, key=lambda t: t.index):
+        yield _run_alone(task, errors, dictionaries, context)
+
+
+def _pool_round(waiting: deque, workers: int, context: Any, errors: str,
+                dictionaries: Sequence[Dictionary], set_aside: list[_Task]) -> Iterator[_Batch]:
+    """Batches from ``waiting`` on one process pool, until they are done or the pool breaks."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    running: dict[Any, Sequence[_Task]] = {}
+    ended = False
+    try:
+        while waiting or running:
+            broken = False
+            while waiting and len(running) < workers and not broken:
+                batch = waiting.popleft()
+                try:
+                    running[pool.submit(_run_tasks, batch, errors, dictionaries)] = batch
+                except BrokenProcessPool:  # broke since the last wait: this batch never ran
+                    waiting.appendleft(batch)
+                    broken = True
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            if broken or any(isinstance(f.exception(), BrokenProcessPool) for f in done):
+                broken = True
+                done, _ = wait(running)  # a broken pool fails every batch in flight at once
+            for future in done:
+                batch = running.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    set_aside.extend(batch)
+                else:
+                    yield future.result()  # a fatal error (broken package data) raises here
+            if broken:
+                break
+        ended = True
+    finally:
+        # On an error (or Ctrl-C) return at once: the workers finish their batch and exit.
+        pool.shutdown(wait=ended, cancel_futures=True)
+
+
+def _run_alone(task: _Task, errors: str, dictionaries: Sequence[Dictionary],
+               context: Any) -> _Batch:
+    """One text analysed in a fresh process of its own; a failure row if that process dies."""
+    reader, writer = context.Pipe(duplex=False)
+    process = context.Process(target=_alone, args=(writer, task, errors, dictionaries),
+                              daemon=True)
+    process.start()
+    writer.close()  # so that reading ends (EOFError) if the process dies without sending
+    try:
+        outcome = reader.recv()
+    except (EOFError, OSError):
+        outcome = None
+    finally:
+        reader.close()
+        process.join()
+    if outcome is None:
+        how = _exit_status(process.exitcode)
+        return _Batch(1, {}, {}, [(task.index, _died(task, "WorkerDied", how))])
+    raised, value = outcome
+    if raised:
+        raise value
+    return value
+
+
+def _alone(writer: Any, task: _Task, errors: str, dictionaries: Sequence[Dictionary]) -> None:
+    """In a fresh process: analyse one text and send back its batch, or what it raised."""
+    try:
+        outcome = (False, _run_tasks([task], errors, dictionaries))
+    except BaseException as err:  # sent to the parent, which raises it
+        outcome = (True, err)
+    try:
+        writer.send(outcome)
+    except Exception as err:  # an exception that cannot be pickled
+        writer.send((True, RuntimeError(f"{outcome[1]!r} (and it could not be sent: {err})")))
+    writer.close()
+
+
+def _died(task: _Task, error: str, how: str) -> dict[str, Any]:
+    """The failure row of a text whose worker died each time, even alone: ``how`` it died."""
+    reason = (f"The worker process analysing this text died ({how}), with the other texts of "
+              "its batch and again when it was analysed alone, so only this text is left out. "
+              "Check its size and the memory free (the out-of-memory killer ends a process "
+              "that takes too much), or analyse it alone with helpers.analyze_document.")
+    return {"doc_id": task.doc_id, "path": task.path, "stage": "analyse", "error": error,
+            "reason": reason}
+
+
+def _exit_status(exitcode: int | None) -> str:
+    """How a process ended, in words: 'killed by SIGKILL', 'exited with status 1'."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exited with status {exitcode}"
+
+
 def _default_workers(n_tasks: int) -> int:
     # The first parallel run of a session starts the fork server (about two seconds: it imports
     # pandas and compiles the dictionaries); not worth it for a few texts.
@@ -621,9 +1051,8 @@ def analyze_corpus(
         outcomes = (_run_tasks(batch, errors, extra) for batch in batches)
         return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
 
-    with _process_context().Pool(workers) as pool:
-        outcomes = pool.imap(partial(_run_tasks, errors=errors, dictionaries=extra), batches)
-        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
+    outcomes = _on_processes(batches, workers, errors, extra)
+    return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
 
 
 def corpus_theme_totals(theme_counts: pd.DataFrame) -> pd.DataFrame:
@@ -742,29 +1171,39 @@ def analyze_corpus_dask(
     send_texts: bool = False,
     dictionaries: Sequence[Dictionary | str | os.PathLike] = (),
 ) -> CorpusResult:
-    """Run the corpus analysis over the texts with ``dask.bag`` on a Dask cluster.
+    """Run the corpus analysis on a Dask cluster: one task per partition of texts.
 
     ``client`` is a ``distributed.Client`` (``Client("tcp://scheduler:8786")`` for your own
     cluster, ``Client(LocalCluster())`` for this machine), a scheduler address (a client is made
-    and closed here), a local scheduler name such as ``"processes"``, or None for Dask's default.
+    and closed here), a local scheduler name (``"threads"``, ``"synchronous"``; ``"processes"``
+    runs on this package's own process pool, as ``workers=`` does), or None for Dask's default.
     Folders are expanded here, and ``helpers`` must be installed on every worker. Each worker
     reads its own files, so the paths must be readable at the same place on every worker (a
     shared file system); or, with ``send_texts=True``, this process reads every file and sends
     the bytes with the tasks, which needs no shared file system but holds the whole corpus in
     this process's memory while the tasks are sent.
-    """
-    import dask
-    import dask.bag as db
 
+    A dead worker loses nothing. When the scheduler gives up on a partition (``KilledWorker``:
+    its workers died ``distributed.scheduler.allowed-failures`` + 1 times; 3 + 1 by default),
+    its texts are analysed again one at a time, and a text whose workers die even alone is
+    reported in ``failures`` (error ``KilledWorker``) while every other text counts. Such a
+    text costs two rounds of worker restarts, so for corpora that may hold one, set
+    ``distributed.scheduler.allowed-failures`` to 1 where the scheduler starts.
+    """
     tasks = _tasks(paths, encoding)
     if send_texts:
         tasks = _with_texts(tasks)
     if partition_size is None:
         partition_size = max(1, min(16, len(tasks) // 32 or 1))
-    bag = db.from_sequence(tasks, partition_size=partition_size)
     extra = _extra_dictionaries(dictionaries)
     names = [d.name for d in extra]
-    partitions = bag.map_partitions(_run_partition, errors, extra).to_delayed()
+    if client in ("processes", "multiprocessing"):
+        parts = _batches(tasks, partition_size)
+        workers = max(1, min(os.cpu_count() or 1, len(parts)))
+        outcomes = _on_processes(parts, workers, errors, extra)
+        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
+    if client is None:
+        client = _default_client()
 
     own_client = None
     if isinstance(client, str) and client not in _LOCAL_SCHEDULERS:
@@ -773,19 +1212,64 @@ def analyze_corpus_dask(
         client = own_client = Client(client, timeout="30s")
     try:
         if client is None or isinstance(client, str):
+            import dask
+            import dask.bag as db
+
+            bag = db.from_sequence(tasks, partition_size=partition_size)
+            partitions = bag.map_partitions(_run_partition, errors, extra).to_delayed()
             (results,) = dask.compute(partitions, scheduler=client)
             outcomes = (batch for part in results for batch in part)
-            return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
-        from distributed import as_completed
-
-        futures = client.compute(partitions)
-
-        def stream() -> Iterator[tuple]:
-            for future in as_completed(futures):
-                yield from future.result()
-                future.release()  # let the cluster forget finished partitions
-
-        return _gather(_progress(stream(), len(tasks), progress), len(tasks), names)
+        else:
+            outcomes = _on_cluster(client, _batches(tasks, partition_size), errors, extra)
+        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
     finally:
         if own_client is not None:
             own_client.close()
+
+
+def _default_client() -> Any:
+    """The ``distributed.Client`` that Dask's default scheduler is, if one is (else None)."""
+    if "distributed" not in sys.modules:
+        return None
+    import dask
+    from distributed import default_client
+
+    if dask.config.get("scheduler", None) not in (None, "dask.distributed"):
+        return None
+    try:
+        return default_client()
+    except ValueError:  # no client in this session
+        return None
+
+
+def _on_cluster(client: Any, parts: list[Sequence[_Task]], errors: str,
+                dictionaries: Sequence[Dictionary]) -> Iterator[_Batch]:
+    """Partitions analysed as cluster tasks, as they finish; a dead worker loses nothing.
+
+    A partition the scheduler gave up on (``KilledWorker``) is set aside; its texts are then
+    analysed one at a time, the run's only task on the cluster, so a text whose worker dies
+    then is the one that kills it: it becomes a failure row, and the others count.
+    """
+    from distributed import KilledWorker, as_completed
+
+    futures = {client.submit(_run_tasks, part, errors, dictionaries, pure=False): part
+               for part in parts}
+    set_aside: list[_Task] = []
+    for future in as_completed(futures):
+        try:
+            batch = future.result()
+        except KilledWorker:
+            set_aside.extend(futures[future])
+            continue
+        finally:
+            future.release()  # let the cluster forget finished partitions
+        yield batch
+    for task in sorted(set_aside, key=lambda t: t.index):
+        future = client.submit(_run_tasks, [task], errors, dictionaries, pure=False)
+        try:
+            batch = future.result()
+        except KilledWorker as err:
+            batch = _Batch(1, {}, {}, [(task.index, _died(task, "KilledWorker", f"Dask: {err}"))])
+        finally:
+            future.release()
+        yield batch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 import helpers
 from helpers import corpus
+from helpers.dictionary import load_dictionary
 
 # A second, different Persian text (written for these tests): a short statement that names
 # places and threats, with a title line and a date line like the seed.
@@ -256,3 +258,137 @@ def test_one_text_that_breaks_an_analysis_leaves_the_others(monkeypatch, corpus_
     assert result.failures["doc_id"].tolist() == ["b_second"]
     assert "Tehran" in result.failures.loc[0, "reason"]
     assert (result.places["doc_id"] == "a_seed").all() and len(result.places) > 0
+
+
+# ----------------------------------------------------------------------------- long texts
+
+
+def _long_text(seed_path, copies: int, extra: str = "") -> str:
+    """The seed with its body repeated ``copies`` times (header, title, markers, footer kept)."""
+    raw = seed_path.read_text(encoding="utf-8")
+    start = raw.index("آغاز متن") + len("آغاز متن")
+    end = raw.index("پایان متن")
+    return raw[:start] + raw[start:end] * copies + extra + raw[start:end] + raw[end:]
+
+
+def _whole(monkeypatch, *args, **kwargs) -> corpus.CorpusResult:
+    """analyze_corpus with every text analysed whole (no pieces)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(corpus, "_LONG_TEXT", 10**12)
+        return helpers.analyze_corpus(*args, **kwargs)
+
+
+def _same_tables(a: corpus.CorpusResult, b: corpus.CorpusResult) -> None:
+    assert list(a.tables()) == list(b.tables())
+    for name, table in a.tables().items():
+        pd.testing.assert_frame_equal(b[name], table, obj=name)
+
+
+@pytest.mark.slow
+def test_a_long_text_gives_the_same_tables_in_pieces_as_whole(tmp_path, seed_path,
+                                                              monkeypatch):
+    path = tmp_path / "long.txt"
+    path.write_text(_long_text(seed_path, 250), encoding="utf-8")  # about 3 MB
+    doc = helpers.load_document(path)
+    pieces = corpus._pieces(doc, corpus._Resources())
+    assert len(pieces) > 5  # really cut, each piece a run of whole paragraphs
+    assert all(len(doc.raw[p.start : p.end]) < 2 * corpus._PIECE for p in pieces)
+    in_pieces = helpers.analyze_corpus([path], progress=False)
+    assert len(in_pieces.places) > 5_000 and in_pieces.failures.empty
+    _same_tables(_whole(monkeypatch, [path], progress=False), in_pieces)
+    # The single-document function too (plain columns, as for any text).
+    single = helpers.analyze_document(doc)
+    with monkeypatch.context() as patch:
+        patch.setattr(corpus, "_LONG_TEXT", 10**12)
+        for name, table in helpers.analyze_document(doc).items():
+            pd.testing.assert_frame_equal(single[name], table, obj=name)
+
+
+# Paragraphs that a careless cut would break: a researcher's pattern with a period inside (as
+# the gazetteer's name «آنتونی جی . بلینکن» has) split by a paragraph break after the period;
+# Anbar, a place name counted only in a list of places, listed over a paragraph break after a
+# comma; a paragraph opening with a list joiner; a paragraph of a single mark; lines with no
+# blank line between them; Windows line ends.
+TRICKY = (
+    "\n\nدر این نشست آنتونی جی.\n\nبلینکن بر ادامه همکاری با عراق تأکید کرد."
+    "\n\nهیئت‌هایی از سوریه و عراق،\n\nانبار و بابل را نیز بازدید کردند."
+    "\n\nاین موضوع در کابل بررسی شد.\r\n\r\nو هرات نیز در فهرست بود؛"
+    "\n\n.\n\nیمن\nلبنان\nاردن را نیز نام بردند!"
+)
+PEOPLE = {"us": {"blinken": ["آنتونی جی . بلینکن", "بلینکن"]}}
+
+
+def test_cuts_never_split_what_the_finders_join(tmp_path, seed_path, monkeypatch):
+    path = tmp_path / "tricky.txt"
+    path.write_text(_long_text(seed_path, 6, extra=TRICKY * 8), encoding="utf-8")
+    people = load_dictionary(PEOPLE, name="people")
+    whole = _whole(monkeypatch, [path], progress=False, dictionaries=[people])
+    # What a cut in the wrong place would lose: the name over the break, the listed Anbar.
+    assert (whole["people"]["surface"] == "آنتونی جی.\n\nبلینکن").sum() == 8
+    assert (whole.places["place_fa"] == "انبار").sum() == 8
+    monkeypatch.setattr(corpus, "_PIECE", 1)  # a cut at every paragraph break allowed
+    monkeypatch.setattr(corpus, "_LONG_TEXT", 1)
+    doc = helpers.load_document(path)
+    pieces = corpus._pieces(doc, corpus._Resources([people]))
+    assert len(pieces) > 50
+    _same_tables(whole, helpers.analyze_corpus([path], progress=False, dictionaries=[people]))
+
+
+def test_a_text_without_a_place_to_cut_is_analysed_whole(seed_path, monkeypatch):
+    monkeypatch.setattr(corpus, "_PIECE", 300)
+    monkeypatch.setattr(corpus, "_LONG_TEXT", 600)
+    text = "\n\n".join(["ائتلاف در عراق و سوریه با داعش می‌جنگد"] * 40)  # no final marks
+    doc = helpers.load_document(text, doc_id="unmarked")
+    assert len(corpus._pieces(doc, corpus._Resources())) == 1
+
+
+# ----------------------------------------------------------------------------- odd inputs
+
+
+def test_same_names_never_collide_with_a_name_of_their_own(tmp_path, seed_path):
+    for sub in ("x", "y", "z"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(seed_path, tmp_path / sub / "same.txt")
+    shutil.copy(seed_path, tmp_path / "z" / "same~2.txt")
+    result = helpers.analyze_corpus([tmp_path / "x", tmp_path / "y", tmp_path / "z"],
+                                    progress=False)
+    ids = result.documents["doc_id"].tolist()
+    assert ids == ["same", "same~3", "same~4", "same~2"]
+    assert result.documents["path"].tolist()[-1].endswith("same~2.txt")
+
+
+@pytest.fixture
+def unblock_fifo():
+    """Guard for a test with a named pipe: if the code under test opens it to read (and so
+    waits for a writer), a writer opens it after a minute, so the test fails, never hangs."""
+    import threading
+
+    fifos: list[Path] = []
+
+    def open_for_writing():
+        for fifo in fifos:
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:  # no reader waiting: nothing to unblock
+                pass
+
+    timer = threading.Timer(60, open_for_writing)
+    timer.start()
+    yield fifos
+    timer.cancel()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_links_and_pipes_in_a_folder_are_failures_never_reads(tmp_path, seed_path,
+                                                               unblock_fifo):
+    shutil.copy(seed_path, tmp_path / "a_good.txt")
+    (tmp_path / "b_broken.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(tmp_path / "c_pipe.txt")
+    unblock_fifo.append(tmp_path / "c_pipe.txt")
+    (tmp_path / "d_link.txt").symlink_to(tmp_path / "a_good.txt")  # a good link is read
+    result = helpers.analyze_corpus([tmp_path, tmp_path / "c_pipe.txt"], progress=False)
+    assert result.documents["doc_id"].tolist() == ["a_good", "d_link"]
+    reasons = dict(zip(result.failures["doc_id"], result.failures["reason"], strict=True))
+    assert list(reasons) == ["b_broken", "c_pipe", "c_pipe~2"]
+    assert "broken link" in reasons["b_broken"] and "gone.txt" in reasons["b_broken"]
+    assert "named pipe" in reasons["c_pipe"] and "named pipe" in reasons["c_pipe~2"]

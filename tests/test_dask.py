@@ -77,3 +77,28 @@ def test_sent_texts_are_not_read_again_by_the_workers(monkeypatch, texts, local_
     result = helpers.analyze_corpus(texts, scheduler="synchronous", progress=False,
                                     send_texts=True)
     _same(local_result, result)
+
+
+def test_the_default_client_is_used_and_survives_dead_workers(monkeypatch, cluster, texts,
+                                                              local_result):
+    from helpers import corpus
+
+    used = []
+    real = corpus._on_cluster
+    monkeypatch.setattr(corpus, "_on_cluster", lambda client, *a: used.append(client)
+                        or real(client, *a))
+    with distributed.Client(cluster, timeout="30s") as client:  # the session's default
+        result = helpers.analyze_corpus_dask(texts, progress=False)
+    assert used == [client]  # on the cluster, where a dead worker costs only its text
+    _same(local_result, result)
+
+
+def test_dask_processes_run_on_the_package_pool(monkeypatch, texts, local_result):
+    from helpers import corpus
+
+    used = []
+    real = corpus._on_processes
+    monkeypatch.setattr(corpus, "_on_processes", lambda *a: used.append(a[1]) or real(*a))
+    result = helpers.analyze_corpus(texts, scheduler="processes", progress=False)
+    assert used and used[0] >= 1  # the pool that survives a dead worker
+    _same(local_result, result)
