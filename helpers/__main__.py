@@ -2,7 +2,8 @@
 
 Writes the places, threats and themes found in Persian texts as tables (CSV, and Parquet when
 pyarrow is installed) and draws the standard figures. Exit status: 0 when every text was
-analysed, 1 when some failed (they are listed), 2 for a usage error or nothing analysable.
+analysed, 1 when some failed (they are listed), 2 for a usage error (an --out folder that cannot
+be made) or nothing analysable, 3 when the results could not be written (disk full).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_NOT_WRITTEN = 3
 
 DESCRIPTION = """\
 Read Persian (Farsi) policy texts and find the places, threats and themes they mention.
@@ -30,8 +32,11 @@ file in them, in name order) and writes, into the --out folder:
   (plus a .parquet copy of each table when pyarrow is installed)
   figures/themes.png, figures/places.png  bar charts (unless --no-figures)
 
-A text that cannot be read (missing, empty, binary, wrong encoding) is reported and skipped;
-the others are still analysed."""
+A text that cannot be read (missing, empty, binary, wrong encoding, a broken link, a named
+pipe) is reported in failures.csv and skipped, and so is a text whose analysis kills its worker
+process (out of memory) even when analysed alone; the others are still analysed. Each text's
+doc_id is its file name without .txt; when two files have the same name, the later ones get
+~2, ~3 ... (report~2)."""
 
 EPILOG = """\
 examples:
@@ -43,7 +48,8 @@ examples:
 exit status:
   0  every text was analysed
   1  some texts failed (listed on stderr and in failures.csv); the others were analysed
-  2  usage error, or no text could be analysed"""
+  2  usage error (such as an --out folder that cannot be made), or no text could be analysed
+  3  the texts were analysed but the results could not be written (disk full, permissions)"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -190,13 +196,30 @@ def _say(message: str, *, quiet: bool, err: bool = False) -> None:
         print(message, file=sys.stderr if err else sys.stdout)
 
 
+def _unusable_out(out: Path) -> str | None:
+    """Why the --out folder cannot be written into or made (checked before analysing), or None."""
+    if out.exists():
+        if not out.is_dir():
+            return f"--out {out} is a file; give a folder to write into."
+        if not os.access(out, os.W_OK | os.X_OK):
+            return f"--out {out}: no permission to write into this folder; choose another."
+        return None
+    parent = next(p for p in out.absolute().parents if p.exists())
+    if not parent.is_dir():
+        return f"--out {out} cannot be made: {parent} is a file, not a folder."
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"--out {out} cannot be made: no permission to write into {parent}."
+    return None
+
+
 def analyze(args: argparse.Namespace) -> int:
     """Run ``analyze``: tables and figures for the given texts; returns the exit status."""
     from helpers.corpus import FATAL_ERRORS, CorpusError, analyze_corpus
 
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        _say(f"error: --out {out} is a file; give a folder to write into.", quiet=False, err=True)
+    problem = _unusable_out(out)
+    if problem:  # before any text is analysed
+        _say(f"error: {problem}", quiet=False, err=True)
         return EXIT_USAGE
     if args.workers is not None and args.workers < 1:
         _say("error: --workers must be 1 or more.", quiet=False, err=True)
@@ -227,14 +250,21 @@ def analyze(args: argparse.Namespace) -> int:
              quiet=False, err=True)
         return EXIT_USAGE
 
-    out.mkdir(parents=True, exist_ok=True)
-    written = _write_tables(result, out, args.excel)
-    skipped: list[str] = []
-    if not args.no_figures:
-        figures, skipped = _draw_figures(result, out)
-        extra, skipped_extra = _dictionary_charts(result, out)
-        written += figures + extra
-        skipped += skipped_extra
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written = _write_tables(result, out, args.excel)
+        skipped: list[str] = []
+        if not args.no_figures:
+            figures, skipped = _draw_figures(result, out)
+            extra, skipped_extra = _dictionary_charts(result, out)
+            written += figures + extra
+            skipped += skipped_extra
+    except OSError as err:  # disk full, permissions changed, a file where a folder should be
+        where = err.filename or out
+        _say(f"error: the texts were analysed, but the results could not be written to {where}: "
+             f"{err.strerror or err}. Free some space or choose another --out folder.",
+             quiet=False, err=True)
+        return EXIT_NOT_WRITTEN
     for note in skipped:
         _say(f"note: no figure for {note}", quiet=args.quiet)
     _say(

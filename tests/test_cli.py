@@ -104,3 +104,32 @@ def test_broken_package_data_exits_two_with_the_reason(monkeypatch, tmp_path, se
     monkeypatch.setattr(corpus, "_analysers", lambda resources=None: {"places": broken})
     assert main(["analyze", str(seed_path), "--out", str(tmp_path / "out")]) == 2
     assert "duplicated form" in capsys.readouterr().err
+
+
+def test_an_out_folder_that_cannot_be_made_exits_two_before_analysing(tmp_path, seed_path,
+                                                                       capsys, monkeypatch):
+    from helpers import corpus
+
+    monkeypatch.setattr(corpus, "analyze_corpus", lambda *a, **k: pytest.fail("analysed"))
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    assert main(["analyze", str(seed_path), "--out", str(blocker / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be made" in err and "a_file is a file" in err and "Traceback" not in err
+    assert main(["analyze", str(seed_path), "--out", str(blocker)]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_results_that_cannot_be_written_exit_three(tmp_path, seed_path, capsys, monkeypatch):
+    import errno
+
+    from helpers import results
+
+    def disk_full(table, name, directory, **options):
+        raise OSError(errno.ENOSPC, "No space left on device", str(directory / f"{name}.csv"))
+
+    monkeypatch.setattr(results, "write_table", disk_full)
+    assert main(["analyze", str(seed_path), "--out", str(tmp_path / "out"), "--quiet"]) == 3
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "documents.csv" in err
+    assert "the texts were analysed" in err
