@@ -6,11 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lab bench clean help
+.PHONY: run test test-lowest lab bench clean help
 
 help:
 	@echo "make run    execute every notebook, store its outputs, render results/ (HTML, PNG, SVG, CSV)"
 	@echo "make test   lint, unit tests and nbval on the notebooks (what CI runs)"
+	@echo "make test-lowest  unit tests with every dependency at its lowest allowed version"
 	@echo "make lab    open JupyterLab in the project's environment"
 	@echo "make bench  run the speed benchmarks (bench/)"
 
@@ -25,6 +26,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The floors in pyproject.toml, tested: a second environment (.venv/lowest) with every direct
+# dependency at its lowest allowed version, and the unit tests in it.
+test-lowest: $(STAMP)
+	bash tools/check_lowest.sh
 
 # As root (a classroom container, Binder-like images) JupyterLab refuses to start without
 # --allow-root; it is added only there.
