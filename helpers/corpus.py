@@ -9,8 +9,8 @@ every input ends up either in ``documents`` or in ``failures``.
 
 Nothing is lost and nothing hangs: a worker process that dies (killed by the out-of-memory
 killer, or crashing) costs only the text that killed it. The texts it held are tried again one
-at a time, each in a fresh process, and a text whose worker dies even then becomes a failure
-row; the same holds for Dask's ``KilledWorker``. A long text is analysed in pieces of whole
+at a time in a fresh process, and a text whose process dies even then becomes a failure row;
+the same holds for Dask's ``KilledWorker``. A long text is analysed in pieces of whole
 paragraphs (``_pieces``), so its working memory is that of a piece, with the same tables.
 
 Past one machine the same function runs on a Dask cluster::
@@ -890,7 +890,7 @@ def _on_processes(batches: Iterable[Sequence[_Task]], workers: int, errors: str,
     Batches go to a process pool ``workers`` at a time, so the batches in flight are known.
     When a worker dies (killed by the out-of-memory killer, or crashing in a library), the pool
     breaks: the batches in flight are set aside and the others go on in a new pool. The texts
-    set aside are then analysed one at a time, each in a fresh process (``_run_alone``), so a
+    set aside are then analysed one at a time in a fresh process (``_one_at_a_time``), so a
     text whose process dies even alone is the one reported, as a failure, and the others count.
     """
     context = _process_context()
@@ -898,8 +898,7 @@ def _on_processes(batches: Iterable[Sequence[_Task]], workers: int, errors: str,
     set_aside: list[_Task] = []
     while waiting:
         yield from _pool_round(waiting, workers, context, errors, dictionaries, set_aside)
-    for task in sorted(set_aside, key=lambda t: t.index):
-        yield _run_alone(task, errors, dictionaries, context)
+    yield from _one_at_a_time(set_aside, errors, dictionaries, context)
 
 
 def _pool_round(waiting: deque, workers: int, context: Any, errors: str,
@@ -939,41 +938,59 @@ def _pool_round(waiting: deque, workers: int, context: Any, errors: str,
         pool.shutdown(wait=ended, cancel_futures=True)
 
 
-def _run_alone(task: _Task, errors: str, dictionaries: Sequence[Dictionary],
-               context: Any) -> _Batch:
-    """One text analysed in a fresh process of its own; a failure row if that process dies."""
-    reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=_alone, args=(writer, task, errors, dictionaries),
-                              daemon=True)
-    process.start()
-    writer.close()  # so that reading ends (EOFError) if the process dies without sending
-    try:
-        outcome = reader.recv()
-    except (EOFError, OSError):
-        outcome = None
-    finally:
-        reader.close()
-        process.join()
-    if outcome is None:
-        how = _exit_status(process.exitcode)
-        return _Batch(1, {}, {}, [(task.index, _died(task, "WorkerDied", how))])
-    raised, value = outcome
-    if raised:
-        raise value
-    return value
+def _one_at_a_time(tasks: list[_Task], errors: str, dictionaries: Sequence[Dictionary],
+                   context: Any) -> Iterator[_Batch]:
+    """Texts analysed one at a time in a fresh process, a new one after each death.
+
+    Only one text is in the process at a time, so a text whose process dies is the one that
+    killed it: it becomes a failure row saying how the process died, and the next text goes to
+    a new process.
+    """
+    pending = deque(sorted(tasks, key=lambda t: t.index))
+    while pending:
+        connection, theirs = context.Pipe()
+        process = context.Process(target=_serve_alone, args=(theirs, errors, dictionaries),
+                                  daemon=True)
+        process.start()
+        theirs.close()  # so that reading ends (EOFError) when the process dies
+        died = None
+        try:
+            while pending:
+                task = pending.popleft()
+                try:
+                    connection.send(task)
+                    raised, value = connection.recv()
+                except (EOFError, OSError):
+                    died = task
+                    break
+                if raised:
+                    raise value
+                yield value
+        finally:
+            connection.close()  # the process reads the end and exits
+            process.join()
+        if died is not None:
+            failure = _died(died, "WorkerDied", _exit_status(process.exitcode))
+            yield _Batch(1, {}, {}, [(died.index, failure)])
 
 
-def _alone(writer: Any, task: _Task, errors: str, dictionaries: Sequence[Dictionary]) -> None:
-    """In a fresh process: analyse one text and send back its batch, or what it raised."""
-    try:
-        outcome = (False, _run_tasks([task], errors, dictionaries))
-    except BaseException as err:  # sent to the parent, which raises it
-        outcome = (True, err)
-    try:
-        writer.send(outcome)
-    except Exception as err:  # an exception that cannot be pickled
-        writer.send((True, RuntimeError(f"{outcome[1]!r} (and it could not be sent: {err})")))
-    writer.close()
+def _serve_alone(connection: Any, errors: str, dictionaries: Sequence[Dictionary]) -> None:
+    """In a fresh process: analyse the texts sent, one at a time, sending back each batch (or
+    what it raised), until the connection closes."""
+    while True:
+        try:
+            task = connection.recv()
+        except EOFError:
+            return
+        try:
+            outcome = (False, _run_tasks([task], errors, dictionaries))
+        except BaseException as err:  # sent to the parent, which raises it
+            outcome = (True, err)
+        try:
+            connection.send(outcome)
+        except Exception as err:  # an exception that cannot be pickled
+            connection.send((True, RuntimeError(f"{outcome[1]!r} (and could not be sent: "
+                                                f"{err})")))
 
 
 def _died(task: _Task, error: str, how: str) -> dict[str, Any]:
