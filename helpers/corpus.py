@@ -53,7 +53,7 @@ from helpers.document import (
     token_forms,
 )
 from helpers.lexicons import LexiconError
-from helpers.matching import PatternError, PhraseMatcher, parse_pattern
+from helpers.matching import PatternError, PhraseMatcher
 from helpers.normalization import SCAN_TABLE, fast_translate, normalize_word
 
 TABLES = ("documents", "places", "threats", "themes", "theme_counts", "failures")
@@ -155,10 +155,14 @@ class _Resources:
         """Where a long text may be cut (``_pieces``): after which marks, and for a mark that
         is a word inside some phrase (the gazetteer's «آنتونی جی . بلینکن»), a matcher of the
         words that may follow it there: a cut before one of those would split the phrase."""
-        phrases = [*self.gazetteer.places.phrases, *self.gazetteer.names.phrases]
+        matchers = [self.gazetteer.places, self.gazetteer.names]
         for d in (self.threat_dictionary, self.book.dictionary, *self.extra.values()):
-            phrases += [parse_pattern(p, d.name)
-                        for p in (*d.patterns["pattern"], *d.contexts["pattern"])]
+            if d.meta.get("finder") == "gazetteer":  # found by the gazetteer's own matchers
+                compiled = self.places._gazetteer(d.meta.get("path"))
+                matchers += [compiled.places, compiled.names]
+            else:  # patterns, contexts and exclusions: all that match_rows matches
+                matchers += d.scanner.matchers
+        phrases = [phrase for matcher in matchers for phrase in matcher.phrases]
         mark_of = {normalize_word(c): c for c in _CUT_MARKS}
         ending = {mark_of[p.words[-1]] for p in phrases if p.words[-1] in mark_of}
         follow: dict[str, list[tuple[str, int]]] = {}
@@ -1045,6 +1049,13 @@ def analyze_corpus(
     to debug it. Broken package data (a LexiconError from the gazetteer or dictionaries) always
     raises at once. ``dictionaries`` adds one mention table per dictionary (a path or a loaded
     :class:`~helpers.dictionary.Dictionary`), named after it: ``result.tables()[name]``.
+
+    Every input ends up in ``documents`` or in ``failures``: a file that cannot be read (missing,
+    empty, binary, a broken link, a named pipe, which is never opened), a text that breaks an
+    analysis, and a text whose worker process dies (the out-of-memory killer) even when it is
+    analysed alone; a worker's death never stops or hangs the run. A text's ``doc_id`` is its
+    file name without the extension; a name met twice gets ``~2``, ``~3``... (``report~2``).
+    A long text is analysed in pieces of whole paragraphs, with the same tables.
     """
     if errors not in ("report", "raise"):
         raise CorpusError(f"errors must be 'report' or 'raise', not {errors!r}.")

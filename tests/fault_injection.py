@@ -56,6 +56,7 @@ class _Killing:
 
     def __init__(self, inner: Any, trigger: str, spare_pid: int) -> None:
         self.inner, self.trigger, self.spare_pid = inner, trigger, spare_pid
+        self.matchers = inner.matchers
 
     def matches(self, norms: list[str], vocabulary: Any = None) -> list:
         distinct = vocabulary[0] if vocabulary is not None else norms
