@@ -10,6 +10,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.image as mpimg
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 import uharfbuzz as hb
@@ -23,13 +24,17 @@ from helpers import figures
 from helpers.figures import (
     bar_counts,
     fa,
+    figure_font,
+    format_number,
     native_shaping,
     persian_digit_formatter,
     persian_digits,
+    persian_fonts,
     recipe_comparison_figure,
     rtl_legend,
     save_figure,
     setup_figures,
+    shipped_font_path,
 )
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "raw" / "000_46bb7b90614e0375.txt"
@@ -59,11 +64,14 @@ LABELS = [
 
 @pytest.fixture(autouse=True)
 def _persian_setup():
-    """Each test starts from a Persian setup, with any warning (e.g. missing glyph) an error."""
+    """Each test starts from a Persian setup, with any warning (e.g. missing glyph) an error;
+    the font and digit policy it leaves behind are undone."""
+    saved = dict(figures._STATE)
     with mpl.rc_context(), warnings.catch_warnings():
         warnings.simplefilter("error")
         setup_figures()
         yield
+    figures._STATE.update(saved)
 
 
 @pytest.fixture(scope="module")
@@ -251,8 +259,19 @@ def fallback_glyphs(label: str, path: str) -> list[int]:
     return [order.index(cmap[ord(c)]) for c in visual]
 
 
+@pytest.fixture(scope="module")
+def fallback_font_path() -> str:
+    """matplotlib's own DejaVu Sans: a font whose Persian shaping is presentation forms only.
+
+    The shipped Noto Sans Arabic also decomposes letters into skeleton and dots and has
+    contextual alternates, which no string of presentation forms can reproduce; the fallback
+    (for a matplotlib that cannot shape) is therefore proven on DejaVu Sans.
+    """
+    return findfont(FontProperties(family="DejaVu Sans"))
+
+
 @pytest.mark.parametrize("label", LABELS)
-def test_fallback_gives_harfbuzz_glyphs_in_visual_order(label, font_path):
+def test_fallback_gives_harfbuzz_glyphs_in_visual_order(label, fallback_font_path):
     """Drawn one character after another, the fallback string shows HarfBuzz's glyphs.
 
     fa(label, native=False) is what a matplotlib without shaping gets: presentation forms
@@ -266,12 +285,14 @@ def test_fallback_gives_harfbuzz_glyphs_in_visual_order(label, font_path):
     character (python-bidi removes class BN, rule X9) after the reshaper has used it to
     stop the joining; the joining forms around it are still compared glyph by glyph.
     """
+    font_path = fallback_font_path
     expected = [(gid, char) for gid, char, _ in harfbuzz_visual(label, font_path)]
     for gid, char in expected:
         if char == ZWNJ:
             assert font_tables(font_path)[1][gid] in {"space", "uni200C"}
     expected_names = names(font_path, [gid for gid, char in expected if char != ZWNJ])
-    got_names = names(font_path, fallback_glyphs(label, font_path))
+    with mpl.rc_context({"font.family": ["DejaVu Sans"]}):
+        got_names = names(font_path, fallback_glyphs(label, font_path))
     assert same_shapes(font_path, got_names, expected_names), (got_names, expected_names)
 
 
@@ -326,10 +347,15 @@ def test_fa_rejects_non_strings():
         fa(12)  # type: ignore[arg-type]
 
 
-def test_old_recipe_is_backwards_on_native_matplotlib(font_path, monkeypatch):
-    """What recipe-comparison.png shows: the old recipe's letters come out in reverse."""
+def test_old_recipe_is_backwards_on_native_matplotlib(fallback_font_path, monkeypatch):
+    """What recipe-comparison.png shows: the old recipe's letters come out in reverse.
+
+    Drawn in DejaVu Sans, whose glyphs are whole letters (the shipped Noto Sans Arabic draws
+    a letter as skeleton and dots, which do not map back to one character).
+    """
     if not native_shaping():
         pytest.skip("the old recipe is right on a matplotlib that does not shape")
+    font_path = fallback_font_path
     cmap = font_tables(font_path)[0]
     letter_of = {name: unicodedata.normalize("NFKC", chr(cp)) for cp, name in cmap.items()}
 
@@ -338,8 +364,9 @@ def test_old_recipe_is_backwards_on_native_matplotlib(font_path, monkeypatch):
         return "".join(letter_of[n] for n in names(font_path, [g for _, g, _ in drawn]))
 
     label = "شمال شرقی سوریه"
-    assert letters_left_to_right(fa(label)) == label[::-1]  # right to left, as read
-    assert letters_left_to_right(figures._old_recipe(label)) == label  # mirror image
+    with mpl.rc_context({"font.family": ["DejaVu Sans"]}):
+        assert letters_left_to_right(fa(label)) == label[::-1]  # right to left, as read
+        assert letters_left_to_right(figures._old_recipe(label)) == label  # mirror image
 
 
 # ------------------------------------------------------------------------- digits
@@ -371,7 +398,8 @@ def draw(ax) -> None:
 def test_bar_counts_labels_values_and_order():
     """Largest at the top, labels are fa(label), counts at bar ends, sums per label."""
     fig = Figure()
-    ax = bar_counts(COUNTS, label="place", value="n", ax=fig.add_subplot(), title="شمارش")
+    ax = bar_counts(COUNTS, label="place", value="n", ax=fig.add_subplot(), title="شمارش",
+                    persian_digits=False)  # Latin digits asked for (the default is Persian)
     draw(ax)
     texts = [t.get_text() for t in ax.get_yticklabels()]
     ticks = sorted(zip(ax.get_yticks(), texts, strict=True), reverse=True)
@@ -562,7 +590,209 @@ def test_setup_figures_takes_a_font_file(monkeypatch):
     path = findfont(FontProperties(family="DejaVu Sans"))
     monkeypatch.setenv("PERSIAN_FONT", path)
     assert setup_figures() == "DejaVu Sans"
+    assert figure_font().source == "PERSIAN_FONT"
     assert setup_figures(Path(path)) == "DejaVu Sans"
+    assert figure_font().source == "argument" and figure_font().path == Path(path)
+
+
+# -------------------------------------------------------------------- the shipped font
+
+
+def draws_with(text: str) -> set[str]:
+    """The font files the Agg renderer draws ``text`` with."""
+    seen: set[str] = set()
+    original = RendererAgg._draw_text_glyphs_and_boxes
+
+    def spy(self, gc, x, y, angle, glyphs, boxes):
+        glyphs = list(glyphs)
+        seen.update(font.fname for font, *_rest in glyphs)
+        return original(self, gc, x, y, angle, glyphs, boxes)
+
+    RendererAgg._draw_text_glyphs_and_boxes = spy
+    try:
+        fig = Figure()
+        fig.text(0.5, 0.5, fa(text))
+        FigureCanvasAgg(fig).draw()
+    finally:
+        RendererAgg._draw_text_glyphs_and_boxes = original
+    return {Path(f).resolve().as_posix() for f in seen}
+
+
+def test_the_shipped_font_draws_persian_and_latin():
+    """By default figures use the Noto Sans Arabic installed with the package, for Persian
+    and for the Latin of glosses alike; DejaVu Sans stays behind it for anything it lacks."""
+    shipped = shipped_font_path()
+    assert shipped is not None and shipped.is_file()
+    assert setup_figures() == "Noto Sans Arabic"
+    chosen = figure_font()
+    assert (chosen.source, chosen.path, chosen.latin) == ("package", shipped, True)
+    assert mpl.rcParams["font.family"] == ["Noto Sans Arabic", "DejaVu Sans"]
+    assert draws_with("داعش (ISIS) ۲۰۲۱") == {shipped.resolve().as_posix()}
+    assert persian_fonts()["shipped"].iloc[0]  # listed first among the installed fonts
+
+
+def test_the_shipped_font_wins_over_another_file_of_its_family(tmp_path):
+    """A system Noto Sans Arabic (Debian's has no Latin letters) registered first does not
+    take over: the file setup_figures chose is the one its family name finds."""
+    from matplotlib import font_manager
+
+    shipped = shipped_font_path()
+    rival = tmp_path / "NotoSansArabic-Regular.ttf"
+    rival.write_bytes(shipped.read_bytes())
+    manager = font_manager.fontManager
+    before = list(manager.ttflist)
+    try:
+        manager.addfont(str(rival))
+        manager.ttflist.insert(0, manager.ttflist.pop())  # as if the system had it first
+        assert setup_figures() == "Noto Sans Arabic"
+        assert draws_with("شمال شرقی سوریه") == {shipped.resolve().as_posix()}
+        assert setup_figures(rival) == "Noto Sans Arabic"  # and the other way round
+        assert draws_with("شمال شرقی سوریه") == {rival.resolve().as_posix()}
+    finally:
+        manager.ttflist[:] = before
+        manager.addfont(str(shipped))  # forgets cached look-ups (the rival's file is gone)
+        del manager.ttflist[len(before):]
+        setup_figures()
+    assert draws_with("شمال شرقی سوریه") == {shipped.resolve().as_posix()}
+
+
+def test_without_the_font_package_figures_warn_and_use_dejavu(monkeypatch):
+    """If the font package is missing, set-up says so, with the command that fixes it."""
+    from helpers import figures as module
+
+    monkeypatch.setattr(module, "shipped_font_path", lambda: None)
+    with pytest.warns(UserWarning, match="pip install fontpkg-noto-sans-arabic"):
+        assert setup_figures() == "DejaVu Sans"
+    assert figure_font().source == "fallback"
+
+
+def test_a_font_without_persian_letters_is_flagged():
+    """Choosing a Latin-only font (Computer Modern) warns that Persian will not join."""
+    cmr = Path(mpl.get_data_path()) / "fonts" / "ttf" / "cmr10.ttf"
+    with pytest.warns(UserWarning, match="has no پ چ ژ گ"):
+        setup_figures(cmr)
+
+
+def test_an_unknown_family_names_the_fonts_there_are():
+    """A family that is not installed is refused with the Persian fonts that are."""
+    with pytest.raises(ValueError, match="Noto Sans Arabic"):
+        setup_figures("Nope Sans Persian")
+
+
+def test_a_family_name_finds_its_file():
+    """A family name works as well as a path (DejaVu Sans always ships with matplotlib)."""
+    assert setup_figures("DejaVu Sans") == "DejaVu Sans"
+    assert figure_font().source == "argument" and figure_font().path.is_file()
+
+
+# ------------------------------------------------------------------ the digit policy
+
+
+def test_format_number_follows_the_policy():
+    """Persian digits and separators by default; Latin after setup_figures(digits='latin')."""
+    assert format_number(1234) == "۱٬۲۳۴"
+    assert format_number(2.5) == "۲٫۵۰"
+    assert format_number(2.5, decimals=1) == "۲٫۵"
+    assert format_number(1234, persian_digits=False) == "1,234"
+    setup_figures(digits="latin")
+    assert format_number(1234) == "1,234"
+    assert format_number(1234, persian_digits=True) == "۱٬۲۳۴"
+    with pytest.raises(ValueError, match="digits"):
+        setup_figures(digits="arabic")
+
+
+def test_every_figure_writes_digits_one_way():
+    """Bar values and axes, heatmap cells, colour bar and paragraph numbers all follow the
+    policy: Persian by default, Latin when asked, never a mixture."""
+    persian = re.compile("[۰-۹٬٫]+")
+    latin = re.compile("[0-9,.]+")
+    per_paragraph = pd.DataFrame({
+        "category": ["a", "a", "b", "b"], "label_fa": ["الف", "الف", "ب", "ب"],
+        "label_en": ["A", "A", "B", "B"], "paragraph": [0, 1, 0, 1],
+        "paragraph_no": [1, 2, 1, 2], "count": [3, 0, 1, 12],
+    })
+    for digits, pattern in (("persian", persian), ("latin", latin)):
+        setup_figures(digits=digits)
+        ax = bar_counts(COUNTS, label="place", value="n", ax=Figure().add_subplot())
+        draw(ax)
+        numbers = [t.get_text() for t in [*ax.texts, *ax.get_xticklabels()] if t.get_text()]
+        ax = figures.heatmap(per_paragraph, ax=Figure().add_subplot())
+        draw(ax)
+        colorbar = ax.figure.axes[-1]
+        numbers += [t.get_text() for t in [*ax.texts, *ax.get_xticklabels(),
+                                           *colorbar.get_yticklabels()] if t.get_text()]
+        assert numbers and all(pattern.fullmatch(n) for n in numbers), (digits, numbers)
+
+
+def test_count_axes_have_whole_number_ticks():
+    """Small counts get ticks 0, 1, 2, 3, not 0.5 or 2.5, on bars and on the colour bar."""
+    setup_figures(digits="latin")
+    small = pd.DataFrame({"place": ["a", "b"], "n": [3, 1]})
+    ax = bar_counts(small, label="place", value="n", ax=Figure().add_subplot())
+    draw(ax)
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert len(ticks) >= 2 and all(t.isdigit() for t in ticks), ticks
+    grid = pd.DataFrame({"category": ["a", "a"], "label_fa": ["الف", "الف"], "label_en": ["A", "A"],
+                         "paragraph_no": [1, 2], "count": [0, 3]})
+    ax = figures.heatmap(grid, ax=Figure().add_subplot())
+    draw(ax)
+    ticks = [t.get_text() for t in ax.figure.axes[-1].get_yticklabels() if t.get_text()]
+    assert len(ticks) >= 2 and all(t.isdigit() for t in ticks), ticks
+
+
+# ------------------------------------------------- figures of any dictionary's tables
+
+
+@pytest.fixture(scope="module")
+def engine_mentions():
+    """Mentions of the shipped foreign-policy dictionary in the seed, from the generic engine."""
+    import helpers
+
+    doc = helpers.load_document(SEED)
+    return doc, helpers.find(doc, SEED.parent.parent / "themes" / "foreign_policy.yaml")
+
+
+def test_bar_heatmap_and_dispersion_take_any_dictionary(engine_mentions):
+    """The engine's tables draw directly: one bar per entry, a category x paragraph grid,
+    one dispersion row per category (mentioned or not) or per entry."""
+    import helpers
+    from helpers.dictionary import dictionary_of
+
+    doc, mentions = engine_mentions
+    d = dictionary_of(mentions)
+    by_key = helpers.counts(mentions, by="key")
+    ax = figures.bar(by_key)
+    assert len(ax.patches) == len(by_key) == len(d.entries)
+    plt.close(ax.figure)
+    per_paragraph = helpers.counts(mentions, per="paragraph")
+    ax = figures.heatmap(per_paragraph)
+    image = ax.images[0].get_array()
+    assert image.shape == (len(d.categories), len(doc.paragraphs))
+    assert image.sum() == per_paragraph["count"].sum()
+    plt.close(ax.figure)
+    ax = figures.dispersion(doc, mentions)
+    assert len(ax.get_yticks()) == len(d.categories)
+    assert len(ax.collections[0].get_offsets()) == (mentions["part"] == "body").sum()
+    plt.close(ax.figure)
+    ax = figures.dispersion(doc, mentions, by="key")
+    assert len(ax.get_yticks()) == len(d.entries)
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="per='document'"):
+        figures.bar(per_paragraph)
+
+
+def test_theme_figures_are_the_generic_ones(engine_mentions):
+    """theme_bar draws what bar draws from the same table (a thin wrapper, same signature)."""
+    import helpers
+
+    doc, _ = engine_mentions
+    counts = helpers.theme_counts(helpers.find_themes(doc))
+    one, two = helpers.theme_bar(counts), figures.bar(counts)
+    assert [t.get_text() for t in one.get_yticklabels()] == [
+        t.get_text() for t in two.get_yticklabels()]
+    assert [p.get_width() for p in one.patches] == [p.get_width() for p in two.patches]
+    plt.close(one.figure)
+    plt.close(two.figure)
 
 
 def test_recipe_comparison_figure_draws_without_tofu(tmp_path):
