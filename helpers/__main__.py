@@ -140,7 +140,10 @@ def _dictionary_charts(result, out: Path) -> tuple[list[Path], list[str]]:
 
 
 def _draw_figures(result, out: Path) -> tuple[list[Path], list[str]]:
-    """The theme and places bar charts; returns the files and the charts left out (and why)."""
+    """The theme and places bar charts; returns the files and the charts left out (and why).
+
+    Each chart is drawn by the package's own figure helper, which sizes it to its labels.
+    """
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:
@@ -154,41 +157,49 @@ def _draw_figures(result, out: Path) -> tuple[list[Path], list[str]]:
     written: list[Path] = []
     skipped: list[str] = []
     for name, draw in (("themes", _theme_chart), ("places", _places_chart)):
-        fig, ax = plt.subplots(figsize=(8, 5))
-        if draw(result, ax):
-            written.extend(save_figure(fig, name, formats=("png",), directory=folder))
-        else:
+        ax = draw(result)
+        if ax is None:
             skipped.append(f"{name}: none were found")
-        plt.close(fig)
+            continue
+        try:
+            written.extend(save_figure(ax.figure, name, formats=("png",), directory=folder))
+        finally:
+            plt.close(ax.figure)
     return written, skipped
 
 
-def _theme_chart(result, ax) -> bool:
-    """Theme mentions summed over all texts (themes.theme_bar)."""
+def _where(result) -> str:
+    """'in this text' or 'in the N texts', for a chart's title."""
+    from helpers.figures import format_number
+
+    n = len(result.documents)
+    return "در این متن" if n == 1 else f"در {format_number(n)} متن"
+
+
+def _theme_chart(result):
+    """Theme mentions summed over all texts (figures.theme_bar); None if there are none."""
     from helpers.corpus import corpus_theme_totals
     from helpers.figures import theme_bar
 
     counts = corpus_theme_totals(result.theme_counts)
     if counts.empty or counts["count"].sum() == 0:
-        return False
-    theme_bar(counts, ax=ax, title="مضمون‌ها در همه متن‌ها", xlabel="شمار اشاره‌ها")
-    return True
+        return None
+    return theme_bar(counts, title=f"مضمون‌ها {_where(result)}", xlabel="شمار اشاره‌ها")
 
 
-def _places_chart(result, ax) -> bool:
+def _places_chart(result):
     """The 15 places mentioned most over all texts (places.place_counts, figures.bar_counts)."""
     from helpers.corpus import plain
     from helpers.figures import bar_counts
     from helpers.places import place_counts
 
     if result.places.empty:
-        return False
+        return None
     counts = place_counts(plain(result.places))
     if counts.empty:
-        return False
-    bar_counts(counts, label="place_fa", value="mentions", gloss="place", ax=ax, top=15,
-               title="مکان‌ها در همه متن‌ها", xlabel="شمار اشاره‌ها")
-    return True
+        return None
+    return bar_counts(counts, label="place_fa", value="mentions", gloss="place", top=15,
+                      title=f"مکان‌ها {_where(result)}", xlabel="شمار اشاره‌ها")
 
 
 def _say(message: str, *, quiet: bool, err: bool = False) -> None:
