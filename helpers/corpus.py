@@ -41,7 +41,7 @@ import pandas as pd
 
 from helpers._batch import TextBatch, rows_by_text
 from helpers._rows import Rows, concat_rows, doc_ids, n_rows, split_rows, strings
-from helpers.dictionary import Dictionary, finder, load_dictionary, match_rows
+from helpers.dictionary import Dictionary, finder, load_dictionary, match_rows, register
 from helpers.document import (
     Document,
     Span,
@@ -806,9 +806,10 @@ def plain(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype({c: table[c].cat.categories.dtype for c in labels})
 
 
-def _gather(batches: Iterable[_Batch], inputs: int, extra: Sequence[str] = ()) -> CorpusResult:
+def _gather(batches: Iterable[_Batch], inputs: int,
+            extra: Sequence[Dictionary] = ()) -> CorpusResult:
     """Collect batches (in any order) into tables sorted by input order."""
-    collector = _Collector([*TABLES[:-1], *extra])
+    collector = _Collector([*TABLES[:-1], *(d.name for d in extra)])
     failures: list[tuple[int, dict]] = []
     for batch in batches:
         failures.extend(batch.failures)
@@ -816,8 +817,11 @@ def _gather(batches: Iterable[_Batch], inputs: int, extra: Sequence[str] = ()) -
     combined = {name: collector.table(name) for name in TABLES[:-1]}
     failures.sort(key=lambda item: item[0])
     combined["failures"] = pd.DataFrame([f for _, f in failures], columns=FAILURE_COLUMNS)
-    return CorpusResult(**combined, inputs=inputs,
-                        extra={name: collector.table(name) for name in extra})
+    tables = {}
+    for d in extra:  # each extra table says which dictionary it came from, for counts()
+        tables[d.name] = collector.table(d.name)
+        tables[d.name].attrs = {"dictionary": register(d), "dictionary_source": d.source}
+    return CorpusResult(**combined, inputs=inputs, extra=tables)
 
 
 def _progress(batches: Iterable[_Batch], total: int, progress: bool) -> Iterator[_Batch]:
@@ -1074,13 +1078,12 @@ def analyze_corpus(
     if not isinstance(chunksize, int) or chunksize < 1:
         raise CorpusError(f"chunksize must be a positive whole number, not {chunksize!r}.")
     batches = _batches(tasks, chunksize if workers > 1 else _BATCH)
-    names = [d.name for d in extra]
     if workers == 1:
         outcomes = (_run_tasks(batch, errors, extra) for batch in batches)
-        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
+        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), extra)
 
     outcomes = _on_processes(batches, workers, errors, extra)
-    return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
+    return _gather(_progress(outcomes, len(tasks), progress), len(tasks), extra)
 
 
 def corpus_theme_totals(theme_counts: pd.DataFrame) -> pd.DataFrame:
@@ -1224,12 +1227,11 @@ def analyze_corpus_dask(
     if partition_size is None:
         partition_size = max(1, min(16, len(tasks) // 32 or 1))
     extra = _extra_dictionaries(dictionaries)
-    names = [d.name for d in extra]
     if client in ("processes", "multiprocessing"):
         parts = _batches(tasks, partition_size)
         workers = max(1, min(os.cpu_count() or 1, len(parts)))
         outcomes = _on_processes(parts, workers, errors, extra)
-        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
+        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), extra)
     if client is None:
         client = _default_client()
 
@@ -1249,7 +1251,7 @@ def analyze_corpus_dask(
             outcomes = (batch for part in results for batch in part)
         else:
             outcomes = _on_cluster(client, _batches(tasks, partition_size), errors, extra)
-        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), names)
+        return _gather(_progress(outcomes, len(tasks), progress), len(tasks), extra)
     finally:
         if own_client is not None:
             own_client.close()

@@ -790,12 +790,14 @@ def counts(
     per: str = "document",
     doc=None,
     dictionary: Dictionary | str | os.PathLike | None = None,
+    documents: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Mentions per category (``by="category"``) or entry (``"key"``), per document or per body
     paragraph: raw and per 1,000 words. Every category or entry appears, with 0 if unmentioned.
 
-    Takes the table from :func:`find` (its word counts travel in ``.attrs``; else pass ``doc=``)
-    or a corpus table with a ``doc_id`` column and ``words`` from ``result.documents``.
+    Takes the table from :func:`find` (its word counts travel in ``.attrs``; else pass ``doc=``),
+    or a corpus table with ``documents=result.documents``: then one block of rows per document
+    (``per="document"`` only), every document of the run included.
     """
     if per not in ("document", "paragraph"):
         raise ValueError(f"per must be 'document' or 'paragraph', not {per!r}.")
@@ -808,6 +810,8 @@ def counts(
     if d is None:
         raise ValueError("These mentions do not say which dictionary they came from; pass "
                          "dictionary=.")
+    if documents is not None:
+        return _corpus_counts(mentions, documents, d, by=by, per=per)
     if doc is not None:
         total, per_paragraph = word_counts(doc)
         doc_id = doc.doc_id
@@ -837,6 +841,34 @@ def counts(
     table["per_1000"] = np.where(words > 0, 1000 * table["count"] / words.where(words > 0, 1),
                                  0.0).round(3)
     return table.reset_index(drop=True)
+
+
+def _corpus_counts(mentions: pd.DataFrame, documents: pd.DataFrame, d: Dictionary, *, by: str,
+                   per: str) -> pd.DataFrame:
+    """``counts`` of a corpus table: per document of ``documents`` (its ``tokens`` are words)."""
+    if per != "document":
+        raise ValueError("A corpus table is counted per document; count one text's mentions "
+                         "(helpers.find) for counts per paragraph.")
+    missing = [c for c in ("doc_id", "tokens") if c not in documents.columns]
+    if missing or "doc_id" not in mentions.columns:
+        raise KeyError("Pass documents=result.documents and a table of the same corpus result "
+                       f"(missing {missing or ['doc_id']}).")
+    ids = documents["doc_id"].astype(str).tolist()
+    entry = _entries_of(mentions, d)
+    owner = pd.Index(ids).get_indexer(mentions["doc_id"].astype(str))
+    if (owner < 0).any():
+        raise ValueError("Some mentions belong to documents not in documents=; pass the "
+                         "documents table of the same run.")
+    words = documents["tokens"].to_numpy(dtype=np.int64)
+    parts = []
+    for i in range(len(ids)):
+        rows = count_rows({"entry": entry[owner == i]}, int(words[i]), d, by=by)
+        parts.append(rows)
+    size = len(parts[0]["count"]) if parts else 0
+    joined = {k: np.concatenate([p[k] for p in parts]) if parts else np.array([], np.int64)
+              for k in ("count", "words")}
+    table = counts_table(joined, np.repeat(np.array(ids, dtype=object), size), d, by=by)
+    return table
 
 
 def _entries_of(mentions: pd.DataFrame, d: Dictionary) -> np.ndarray:

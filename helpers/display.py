@@ -148,6 +148,18 @@ def _wrap(inner: str) -> str:
     return f'<div dir="rtl" lang="fa" style="{_BOX}">{inner}</div>'
 
 
+# What a colour given by a caller may look like: a name, a #hex or an rgb()/hsl() call; nothing
+# that could close the style attribute or add another declaration.
+_CSS_COLOR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(?:rgb|rgba|hsl|hsla)\([0-9.,%\s]+\)")
+
+
+def _color(value: object) -> str:
+    if not isinstance(value, str) or not _CSS_COLOR.fullmatch(value.strip()):
+        raise ValueError(f"colors= has {value!r}, which is not a CSS colour: give a name "
+                         "(gold), a hex code (#f4d03f) or rgb(...).")
+    return value.strip()
+
+
 def label_colors(labels: Iterable[object], colors: Mapping | Sequence | None = None) -> dict:
     """A colour for each label, in first-seen order (from ``colors``, else the palette)."""
     unique = list(dict.fromkeys(labels))
@@ -155,8 +167,8 @@ def label_colors(labels: Iterable[object], colors: Mapping | Sequence | None = N
         missing = [label for label in unique if label not in colors]
         if missing:
             raise KeyError(f"No colour given for label(s) {missing}; add them to colors=.")
-        return {label: colors[label] for label in unique}
-    palette = list(colors) if colors is not None else list(PALETTE)
+        return {label: _color(colors[label]) for label in unique}
+    palette = [_color(c) for c in colors] if colors is not None else list(PALETTE)
     if not palette:
         raise ValueError("colors= is empty; give at least one CSS colour.")
     return {label: palette[i % len(palette)] for i, label in enumerate(unique)}

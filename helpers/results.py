@@ -2,10 +2,12 @@
 
 One writer for the notebooks and the command line (``save_table``):
 
-- ``csv``: plain UTF-8, no byte-order mark, values exactly as in the table (for R, pandas).
+- ``csv``: plain UTF-8, no byte-order mark (for R, pandas).
 - ``excel``: UTF-8 *with* a byte-order mark, so Excel and LibreOffice open Persian text
-  correctly; text cells that a spreadsheet would run as a formula (starting ``= + - @``) get a
-  leading apostrophe.
+  correctly.
+- In both, a text cell that a spreadsheet would run as a formula (starting ``= + - @``, a tab or
+  a carriage return: a title such as «=HYPERLINK(...)») gets a leading apostrophe, as OWASP
+  advises for CSV; numbers are untouched, and Parquet keeps every value exactly.
 - ``xlsx``: an Excel workbook (needs openpyxl); codes stay text, the same formula guard.
 - ``parquet``: typed columns (needs pyarrow): dates as dates, codes as text, categories kept.
 
@@ -58,7 +60,8 @@ def write_table(
     for fmt in formats:
         path = folder / f"{name}{_SUFFIX[fmt]}"
         if fmt == "csv":
-            table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+            spreadsheet_safe(table).to_csv(path, index=False, encoding="utf-8",
+                                           lineterminator="\n")
         elif fmt == "excel":
             spreadsheet_safe(table).to_csv(path, index=False, encoding="utf-8-sig",
                                            lineterminator="\r\n")

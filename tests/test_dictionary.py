@@ -232,3 +232,29 @@ def test_exclusions_stop_a_pattern_inside_them(tmp_path):
                                                             tmp_path / "again.yaml", format="rich"))
     pd.testing.assert_frame_equal(helpers.find(doc, again)[["start", "key"]],
                                   found[["start", "key"]])
+
+
+def test_corpus_tables_count_per_document(org_path, text_path, seed_path, tmp_path):
+    folder = text_path.parent
+    (folder / "seed.txt").write_bytes(seed_path.read_bytes())
+    result = helpers.analyze_corpus([folder], dictionaries=[org_path], progress=False)
+    table = helpers.counts(result.organisations, documents=result.documents)
+    for doc_id in result.documents["doc_id"].astype(str):
+        doc = helpers.load_document(folder / f"{doc_id}.txt")
+        alone = helpers.counts(helpers.find(doc, org_path))
+        mine = table[table["doc_id"] == doc_id].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine.drop(columns="doc_id"),
+                                      alone.drop(columns="doc_id"), check_dtype=False)
+    with pytest.raises(ValueError, match="per document"):
+        helpers.counts(result.organisations, documents=result.documents, per="paragraph")
+
+
+def test_csv_cells_never_run_as_formulas(tmp_path):
+    table = pd.DataFrame({"title": ["=HYPERLINK(\"http://x\")", "+1", "بیانیه"], "n": [-1, 2, 3]})
+    paths = helpers.results.write_table(table, "t", directory=tmp_path,
+                                        formats=["csv", "excel", "parquet"])
+    for path in paths[:2]:
+        back = pd.read_csv(path, encoding="utf-8-sig")
+        assert back["title"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1", "بیانیه"]
+        assert back["n"].tolist() == [-1, 2, 3]  # numbers untouched
+    assert pd.read_parquet(paths[2])["title"].tolist() == table["title"].tolist()  # exact

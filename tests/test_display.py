@@ -305,3 +305,14 @@ def test_highlight_keeps_english_notes_and_labels_in_their_own_runs():
     html = helpers.highlight_html(doc, spans)
     assert re.search(r'<p dir="ltr" lang="en"[^>]*>1 span\(s\) crossing', html)
     assert "<bdi>ISIS (داعش)</bdi>" in html
+
+
+def test_colours_are_checked_before_they_reach_html(seed_doc):
+    import helpers
+
+    mentions = helpers.find_themes(seed_doc).head(3)
+    with pytest.raises(ValueError, match="not a CSS colour"):
+        helpers.highlight(seed_doc, mentions, label_col="theme",
+                          colors=['red;" onmouseover="alert(1)'])
+    html = str(helpers.highlight(seed_doc, mentions, label_col="theme", colors=["#f4d03f"]))
+    assert "#f4d03f" in html
