@@ -36,9 +36,11 @@ _HTML_RE = re.compile(
     r"|(?P<reference>&(?:amp;)*(?:#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,8}|[A-Za-z][A-Za-z0-9]{0,31});)"
 )
 # In the same-length text the tokens are found in (``markup_view``), what a reference or tag
-# stands for is written at its start and the rest of its length is filled with this invisible
-# character, which stands inside a word and which normalisation removes.
-MARKUP_FILL = "\u200b"
+# stands for is written at its start and the rest of its length is filled: with spaces after
+# whitespace (a tag, &nbsp;), else with a mark (sukun), which normalisation removes and which,
+# after a letter, is part of the word (a word may end in a mark): the word ends where the
+# reference ends.
+MARKUP_FILL = "\u0652"
 
 
 def _reference_text(reference: str) -> str | None:
@@ -65,17 +67,26 @@ def find_markup(raw: str) -> list[tuple[int, int, str]]:
             if m.group().startswith("&amp;"):  # &amp;foo; with an unknown name: & + foo;
                 found.append((start, start + 5, "&"))
             continue
-        if text in ("&", "<") and _HTML_RE.match(text + raw[end : end + 1100]):
-            continue  # decoded, it would make new markup with what follows: left as written
+        if text in ("&", "<", ">") and _makes_markup(raw, start, end, text):
+            continue  # decoded, it would make new markup with the text around it: left as is
         found.append((start, end, text))
     return found
+
+
+def _makes_markup(raw: str, start: int, end: int, text: str) -> bool:
+    """True if ``raw[start:end]`` written as ``text`` would be part of a new tag or reference."""
+    before = raw[max(0, start - 1100) : start]
+    window = before + text + raw[end : end + 1100]
+    at = len(before)
+    return any(m.start() <= at < m.end() for m in _HTML_RE.finditer(window))
 
 
 def markup_view(raw: str, markup: list[tuple[int, int, str]]) -> str:
     """``raw`` with each piece of markup written as what it stands for, filled to its length."""
     pieces, position = [], 0
     for start, end, text in markup:
-        pieces += (raw[position:start], text, MARKUP_FILL * (end - start - len(text)))
+        fill = " " if text.isspace() else MARKUP_FILL
+        pieces += (raw[position:start], text, fill * (end - start - len(text)))
         position = end
     pieces.append(raw[position:])
     return "".join(pieces)
@@ -308,7 +319,9 @@ def _replacement(rule: str, match: re.Match) -> str:
         text, start, end = match.string, match.start(), match.end()
         while start > 0 and text[start - 1] in _DELETED_SET:
             start -= 1
-        while end < len(text) and text[end] in _DELETED_SET:
+        # Past deleted marks and further ZWNJs (one ZWNJ-mark-ZWNJ is one run: the first stays,
+        # the next finds a ZWNJ, not a letter, before it).
+        while end < len(text) and (text[end] in _DELETED_SET or text[end] == ZWNJ):
             end += 1
         after_letter = start > 0 and (text[start - 1].isalnum() or text[start - 1] == EZAFE_HAMZA)
         before_letter = end < len(text) and text[end].isalnum()
@@ -418,6 +431,7 @@ def _check_overrides(overrides) -> dict[str, frozenset[int]]:
 
 _LATIN_DIGITS_RE = re.compile(r"(?<![A-Za-z0-9./:_\-])[0-9]+(?![A-Za-z0-9])")
 _ZWNJ_RUN = re.compile(f"{ZWNJ}{{2,}}")
+_STRAY_IN_WORD = re.compile(rf"(?<![^\W_]|{EZAFE_HAMZA}){ZWNJ}|{ZWNJ}(?![^\W_])")
 _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 
 
@@ -433,7 +447,8 @@ def normalize_word(word: str) -> str:
         )
     clean = clean.replace("\u06c0", "\u0647" + EZAFE_HAMZA)
     clean = _LATIN_DIGITS_RE.sub(lambda m: m.group().translate(LATIN_TO_PERSIAN_DIGITS), clean)
-    clean = _ZWNJ_RUN.sub(ZWNJ, clean).strip(ZWNJ)
+    # As the zwnj_stray rule: one ZWNJ, and only between a letter (or ezafe hamza) and a letter.
+    clean = _STRAY_IN_WORD.sub("", _ZWNJ_RUN.sub(ZWNJ, clean))
     for position, _rule in reversed(zwnj_rules(clean)):
         clean = clean[:position] + ZWNJ + clean[position:]
     return clean

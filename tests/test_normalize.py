@@ -221,14 +221,16 @@ line_ends = st.lists(
     max_size=40,
 ).map("".join)
 # HTML residue: whole references and tags among words, spaces, line ends and format characters.
+# (A format character inside a reference or tag, «&am\u200bp;», is not read as markup; deleted,
+# it would make one, so such text is the one case where a second pass still changes the text.)
 markup = st.lists(
     st.one_of(
         st.sampled_from(PERSIAN_LETTERS),
         st.sampled_from([" ", ZWNJ, "\r", "\n", "\r\n", "\u200b", "\ufeff", "\u2060", "\u00ad"]),
         st.sampled_from(["&nbsp;", "&#1740;", "&#x6CC;", "&amp;", "&amp;nbsp;", "&lt;", "&gt;",
                          "<p>", "</p>", "<br/>", "&lt;b&gt;", "&zwnj;", "&#1548;", "&#13;",
-                         "&#1610;", "&#1611;", "<!-- x -->", "&foo;", "&", "<", ">", "،",
-                         "«", "»", "2021", "کتابها", "\u064e"]),
+                         "&#1610;", "&#1611;", "<!-- x -->", "<!--", "-->", "&foo;", " & ",
+                         " < ", " > ", "،", "«", "»", "2021", "کتابها", "\u064e"]),
     ),
     max_size=30,
 ).map("".join)
