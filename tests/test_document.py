@@ -330,11 +330,24 @@ piece = st.one_of(
                      "2021", "٢٠٢١", "کتابها", "میروند", "آنتونی جی. بلینکن", "\u200f"]),
 )
 documents = st.lists(piece, min_size=1, max_size=40).map("".join).filter(lambda t: t.strip())
+# Texts as they come from careless exports: lone CRs, invisible format characters inside words,
+# HTML references and tags, markers of several statements.
+messy_piece = st.one_of(
+    st.text(alphabet=LETTERS + "\u064e\u0654" + ZWNJ, min_size=1, max_size=8),
+    st.sampled_from([" ", "\n", "\n\n", "\r\n", "\r", "\r\r", "،", ".", "«", "»", "۲۰۲۱",
+                     "کتابها", "\u200f", "\ufeff", "\u2060", "\u200b", "\u00ad", "&nbsp;",
+                     "&#1740;", "&#x6CC;", "&zwnj;", "&amp;", "&lt;", "<p>", "</p>", "<br/>",
+                     "&#1548;", "&#1610;", "&#13;", "\nآغاز متن\n", "\nپایان متن\n"]),
+)
+messy = st.lists(messy_piece, min_size=1, max_size=40).map("".join).filter(lambda t: t.strip())
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Texts without Persian letters warn (TextLoadWarning); here that is expected.
+no_warnings = pytest.mark.filterwarnings("ignore::helpers.document.TextLoadWarning")
 
 
+@no_warnings
 @PROPERTY
-@given(documents)
+@given(st.one_of(documents, messy))
 def test_every_span_indexes_raw(text: str) -> None:
     doc = Document.from_text(text)
     for span in doc.parts.values():
@@ -346,8 +359,9 @@ def test_every_span_indexes_raw(text: str) -> None:
         assert text[row.start : row.end] == row.surface
 
 
+@no_warnings
 @PROPERTY
-@given(documents)
+@given(st.one_of(documents, messy))
 def test_normalised_token_spans_map_back_to_raw(text: str) -> None:
     """to_raw of a token's normalised span gives raw text that normalises to the same token."""
     doc = Document.from_text(text)
@@ -361,12 +375,28 @@ def test_normalised_token_spans_map_back_to_raw(text: str) -> None:
         assert normalize(text[raw_start:raw_end]).strip() == token.strip()
 
 
+@no_warnings
 @PROPERTY
-@given(documents)
+@given(st.one_of(documents, messy))
 def test_audit_before_is_raw(text: str) -> None:
     audit = Document.from_text(text).normalized.audit
     for row in audit.itertuples():
         assert text[row.start : row.end] == row.before
+
+
+@no_warnings
+@PROPERTY
+@given(messy)
+def test_token_norms_read_in_the_normalised_text(text: str) -> None:
+    """Each word's span, mapped into the normalised text, reads as its ``norm`` (with HTML too)."""
+    doc = Document.from_text(text)
+    result = doc.normalized
+    assert result.text == normalize(text)
+    words = doc.tokens[doc.tokens["kind"] == "word"]
+    starts = result.norm_offsets(words["start"].to_numpy())
+    ends = result.norm_offsets(words["end"].to_numpy())
+    for s, e, norm in zip(starts.tolist(), ends.tolist(), words["norm"]):
+        assert result.text[s:e] == norm
 
 
 def test_path_with_a_persian_file_name_is_read_as_a_file(tmp_path: Path, seed_path: Path) -> None:
@@ -383,7 +413,7 @@ def test_path_with_a_persian_file_name_is_read_as_a_file(tmp_path: Path, seed_pa
 # several kinds, punctuation, and a NUL (which the fast scanner's own splitting uses).
 SCAN_ALPHABET = (
     "ابپکیهآ" + "يك" + "aZ" + "۱1٢" + "_-" + ".،؛؟«»()" + "\u064e\u0650\u0654\u0670"
-    + ZWNJ + "\u200b\u200d\u200e\u200f\u202b" + " \t\n\r\u00a0\u2009\u3000" + "\u0640"
+    + ZWNJ + "\u200b\u200d\u200e\u200f\u202b\ufeff\u2060" + " \t\n\r\u00a0\u2009\u3000" + "\u0640"
     + "\ufb8e\ufefb" + "\x00" + "\U0001d400\U0001f600"
 )
 
