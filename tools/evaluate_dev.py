@@ -9,11 +9,8 @@ kind by kind:
   (largest overlap first), so a span that is a word too long or too short still counts.
 
 Precision, recall and F1 are printed per kind as a markdown table, with the share of exact
-matches whose label agrees (threat category; place name). Actors have no finder of their own:
-the row ``actor`` scores the threat table's actor categories (group, state_actor, leader)
-against the gold actors, so its recall says how many named organisations and persons the threat
-lexicon finds, and its precision is not reported (descriptors such as «گروه تروریستی» are
-threats but not named actors).
+matches whose label agrees (threat category; place name; actor: person or organisation). Actors
+are found with the actors dictionary (data/actors/actors.yaml) through ``helpers.find``.
 
     .venv/bin/python tools/evaluate_dev.py                       # all texts
     .venv/bin/python tools/evaluate_dev.py --split dev --by language
@@ -36,7 +33,7 @@ import helpers
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "data" / "dev"
 KINDS = ("place", "threat", "actor")
-ACTOR_CATEGORIES = ("group", "state_actor", "leader")
+ACTORS = helpers.data_dir() / "actors" / "actors.yaml"
 SPAN_COLUMNS = ["doc_id", "kind", "start", "end", "label", "text"]
 ERROR_COLUMNS = ["doc_id", "kind", "error", "start", "end", "text", "label",
                  "predicted_start", "predicted_end", "predicted_text", "predicted_label",
@@ -65,7 +62,7 @@ class Evaluation:
                 pred = self.predicted[(self.predicted["kind"] == kind)
                                       & self.predicted["doc_id"].isin(docs)]
                 rows.append({**({by: value} if by else {}), "kind": kind,
-                             **_score(gold, pred, precision=kind != "actor")})
+                             **_score(gold, pred)})
         return pd.DataFrame(rows)
 
     def errors(self) -> pd.DataFrame:
@@ -119,10 +116,13 @@ def evaluate(split: str = "all", *, kinds: tuple[str, ...] = KINDS, dev: Path = 
         tables = {}
         if "place" in kinds:
             tables["place"] = (helpers.find_places(doc, gazetteer=gazetteer), "place")
-        if {"threat", "actor"} & set(kinds):
-            threats = helpers.find_threats(doc, lexicon=lexicon)
-            tables["threat"] = (threats, "category")
-            tables["actor"] = (threats[threats["category"].isin(ACTOR_CATEGORIES)], "category")
+        if "threat" in kinds:
+            tables["threat"] = (helpers.find_threats(doc, lexicon=lexicon), "category")
+        if "actor" in kinds:
+            actors = helpers.find(doc, ACTORS)
+            actors["role"] = actors["category"].map(
+                lambda c: "person" if c == "person" else "organization")
+            tables["actor"] = (actors, "role")
         for kind in kinds:
             table, label = tables[kind]
             predicted.append(pd.DataFrame({
@@ -205,8 +205,6 @@ def _errors(gold: pd.DataFrame, pred: pd.DataFrame, raw: str, kind: str) -> list
                      "context": context(g["start"], g["end"])})
     for j in sorted(set(range(len(pred))) - matched_pred):
         p = pred.iloc[j]
-        if kind == "actor":
-            continue  # descriptors are threats, not named actors: no false hits for actors
         rows.append({"doc_id": p["doc_id"], "kind": kind, "error": "false_hit",
                      "predicted_start": p["start"], "predicted_end": p["end"],
                      "predicted_text": p["text"], "predicted_label": p["label"],
