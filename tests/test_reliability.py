@@ -268,3 +268,22 @@ def test_a_lone_surrogate_is_refused_at_load_time(make) -> None:
     message = r"lone surrogate \(U\+DC8E\) at character 5 \(line 1\)"
     with pytest.raises(TextLoadError, match=message):
         make(text)
+
+
+# ------------------------------------------------------------------ the table
+
+
+def test_every_test_the_reliability_table_names_exists() -> None:
+    """docs/reliability.md names its proof for each row: those tests must exist."""
+    import re
+
+    table = (REPO / "docs" / "reliability.md").read_text(encoding="utf-8")
+    named, file = [], None
+    for cell in re.findall(r"`([^`]*::[^`]*)`", table):
+        head, _, name = cell.rpartition("::")
+        file = head or file  # «::test_other» is in the file named before it
+        named.append((file, name))
+    assert len(named) > 30
+    for file, name in named:
+        source = (REPO / "tests" / file).read_text(encoding="utf-8")
+        assert re.search(rf"^def {re.escape(name)}\(", source, re.M), f"{file}::{name}"
