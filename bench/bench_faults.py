@@ -67,8 +67,7 @@ def detection(times: int) -> list[float]:
 
 def run_cost(texts: int) -> tuple[float, float, int]:
     """Seconds of a run of ``texts`` texts, without and with a text that kills its worker."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from fault_injection import killing_dictionary, watch_dictionary
+    from fault_injection import killing_dictionary, watch_dictionary  # on PYTHONPATH: see main
 
     import helpers
     from helpers.normalization import normalize_word
@@ -90,6 +89,16 @@ def run_cost(texts: int) -> tuple[float, float, int]:
     return plain, killed, len(result.failures)
 
 
+def _with_tests_on_path() -> None:
+    """Run again with tests/ on PYTHONPATH, so this process and its workers can import the
+    fault-injecting dictionary (tests/fault_injection.py) by name, as pickles need."""
+    tests = str(ROOT / "tests")
+    path = os.environ.get("PYTHONPATH", "")
+    if tests not in path.split(os.pathsep):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (tests, path) if p)}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--times", type=int, default=5, help="deaths to time (default 5)")
@@ -104,4 +113,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    _with_tests_on_path()
     main()
