@@ -13,7 +13,7 @@ Two corpora are built from the seed text, both about ``--mb`` megabytes of UTF-8
 For each, the script times ``helpers.load_document`` (decode, structure, paragraphs, sentences),
 ``doc.tokens`` and ``doc.normalized`` (normalised text with audit offsets), and in the same run a
 bare pass: decode, ``str.translate`` with the fold table and one ``re.findall`` tokenisation.
-A third column has the tokens as the finders use them (``doc._token_columns``: arrays and
+A third column has the tokens as the finders use them (``doc.token_columns``: arrays and
 lists) instead of the ``doc.tokens`` DataFrame a notebook shows.
 Speeds are megabytes of UTF-8 input per second (best of ``--repeat`` runs). The target is at
 least half the bare pass's speed.
@@ -50,12 +50,12 @@ def bare_pass(paths: list[Path]) -> int:
 def full_pass(paths: list[Path], *, columns: bool = False) -> int:
     """What a notebook does: load_document, tokens and the normalised view with its offsets.
 
-    ``columns``: the tokens as the finders use them (``doc._token_columns``), not a DataFrame.
+    ``columns``: the tokens as the finders use them (``doc.token_columns``), not a DataFrame.
     """
     n = 0
     for path in paths:
         doc = helpers.load_document(path)
-        n += len(doc._token_columns if columns else doc.tokens)
+        n += len(doc.token_columns if columns else doc.tokens)
         doc.normalized.text  # noqa: B018
     return n
 

@@ -25,15 +25,15 @@ from itertools import compress
 import numpy as np
 
 from helpers._rows import Rows
-from helpers.document import TOKENIZED_PARTS, Document, TokenColumns, scan_tokens, token_forms
-from helpers.normalization import SCAN_TABLE, fast_translate
+from helpers.document import Document
+from helpers.tokens import TOKENIZED_PARTS, TokenColumns, cover_markup, scan_tokens, token_forms
 
 _SEPARATOR = "\n"  # between texts in the joined raw text, and the separator token's surface
 _PART_CODES = {part: code for code, part in enumerate(TOKENIZED_PARTS)}
 
 
 class TextBatch:
-    """Several Documents as one text for the finders: ``raw``, ``_token_columns``, ``doc_id``."""
+    """Several Documents as one text for the finders: ``raw``, ``token_columns``, ``doc_id``."""
 
     def __init__(self, docs: list[Document]):
         if any(doc.skip_rules or doc.overrides for doc in docs):
@@ -44,21 +44,25 @@ class TextBatch:
         #: Where each text starts in the joined ``raw``.
         self.offsets = np.concatenate([[0], np.cumsum(lengths + len(_SEPARATOR))[:-1]])
         self.raw = _SEPARATOR.join(doc.raw for doc in docs)
-        self._token_columns, self.token_offsets, self.words = self._columns()
+        self.token_columns, self.token_offsets, self.words = self._columns()
 
     def __len__(self) -> int:
         return len(self.docs)
 
     def _columns(self) -> tuple[TokenColumns, np.ndarray, np.ndarray]:
         """The stream of every text's title and body tokens, with separators between texts."""
-        folded = fast_translate(self.raw, SCAN_TABLE)
-        starts, ends, is_word, texts = scan_tokens(folded)
-        # The title and body spans of every text, in the joined text's offsets.
+        # Each text as its Document scans it (HTML residue read as its text, at the same
+        # offsets), joined; the same lengths as ``raw``.
+        folded = _SEPARATOR.join(doc._folded for doc in self.docs)
+        scanned = scan_tokens(folded)
+        markup = [(int(o) + s, int(o) + e, t)
+                  for o, d in zip(self.offsets, self.docs, strict=True) for s, e, t in d._markup]
+        starts, ends, is_word, texts = (cover_markup(folded, markup, scanned) if markup
+                                        else scanned)
+        # The title and body spans of every text (every statement of it), in joined offsets.
         spans = sorted(
-            (int(self.offsets[i]) + span.start, int(self.offsets[i]) + span.end,
-             _PART_CODES[part], i)
-            for i, doc in enumerate(self.docs)
-            for part, span in doc.parts.items() if part in _PART_CODES
+            (int(self.offsets[i]) + start, int(self.offsets[i]) + end, code, i)
+            for i, doc in enumerate(self.docs) for start, end, code in doc.tokenized_spans
         )
         span_start, span_end, span_part, span_doc = np.array(spans, dtype=np.int64).reshape(-1, 4).T
         which = np.searchsorted(span_start, starts, side="right") - 1
@@ -72,11 +76,11 @@ class TextBatch:
         # Paragraph and sentence numbers: within each text, and as keys across the batch.
         body = part == _PART_CODES["body"]
         paragraph, paragraph_key = self._units(
-            start, doc, body, [d._paragraph_spans for d in self.docs], 0)
+            start, doc, body, [d.paragraph_spans for d in self.docs], 0)
         sentence, sentence_key = self._units(
-            start, doc, body, [d._sentence_spans for d in self.docs], 1)
+            start, doc, body, [d.sentence_spans for d in self.docs], 1)
 
-        if folded is self.raw:  # nothing folded: the scanned texts are raw
+        if all(d._folded is d.raw for d in self.docs):  # nothing folded: scanned texts are raw
             kept_texts = list(compress(texts, keep.tolist()))
         else:
             raw = self.raw

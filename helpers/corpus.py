@@ -49,12 +49,11 @@ from helpers.document import (
     decode,
     load_document,
     read_file,
-    scan_tokens,
-    token_forms,
 )
 from helpers.lexicons import LexiconError
 from helpers.matching import PatternError, PhraseMatcher
 from helpers.normalization import SCAN_TABLE, fast_translate, normalize_word
+from helpers.tokens import scan_tokens, token_forms
 
 TABLES = ("documents", "places", "threats", "themes", "theme_counts", "failures")
 FAILURE_COLUMNS = ["doc_id", "path", "stage", "error", "reason"]
@@ -217,7 +216,7 @@ def _analyze_rows(doc: Document, doc_id: str, resources: _Resources,
                   analysers: dict[str, Callable[[Document], Rows]]) -> dict[str, Rows]:
     """Every table's rows for one text (a text that fails an analysis raises here)."""
     found = {name: find(doc) for name, find in analysers.items()}
-    return _with_counts(doc, doc_id, found, doc._token_columns.words, resources)
+    return _with_counts(doc, doc_id, found, doc.token_columns.words, resources)
 
 
 def _analyze_batch_rows(docs: list[Document], doc_ids: list[str], resources: _Resources,
@@ -329,7 +328,7 @@ def _pieces(doc: Document, resources: _Resources) -> list[_Piece]:
     if len(doc.raw) <= _LONG_TEXT:
         return [_Piece(0, len(doc.raw), 0, 0)]
     marks, follow = resources.cut_rule
-    spans = doc._paragraph_spans
+    spans = doc.paragraph_spans
     raw = doc.raw
 
     def can_cut(i: int) -> bool:  # between paragraphs i - 1 and i
@@ -383,7 +382,7 @@ def _analyze_long(doc: Document, doc_id: str, pieces: list[_Piece], resources: _
     with label columns as categories at once, so only the compact tables accumulate. A test
     checks that the tables are those of the text analysed whole.
     """
-    spans = doc._paragraph_spans
+    spans = doc.paragraph_spans
     built: dict[str, list[pd.DataFrame]] = {}
     theme_counts = None
     tokens = sentences = words = 0
@@ -397,10 +396,10 @@ def _analyze_long(doc: Document, doc_id: str, pieces: list[_Piece], resources: _
                 "count": theme_counts["count"] + count["count"], "words": count["words"]}
         for name, table in _build_tables([(doc_id, found)], resources).items():
             built.setdefault(name, []).append(_as_categories(table))
-        columns = part._token_columns
+        columns = part.token_columns
         tokens += len(columns)
         words += columns.words
-        sentences += len(part._sentence_spans)
+        sentences += len(part.sentence_spans)
         del part, found, columns
     meta = {"title": doc.title, "date": doc.date, "source_url": doc.source_url,
             "encoding": doc.encoding, "characters": len(doc.raw), "paragraphs": len(spans),
@@ -425,8 +424,8 @@ def _piece_document(doc: Document, piece: _Piece) -> Document:
     part.doc_id, part.path, part.encoding = doc.doc_id, None, doc.encoding
     part.skip_rules, part.overrides = doc.skip_rules, doc.overrides
     part.parts = _parts_within(doc.parts, piece.start, piece.end)
-    part._paragraph_spans = [(s - piece.start, e - piece.start)
-                             for s, e in doc._paragraph_spans[piece.first : piece.stop]]
+    part.paragraph_spans = [(s - piece.start, e - piece.start)
+                             for s, e in doc.paragraph_spans[piece.first : piece.stop]]
     return part
 
 

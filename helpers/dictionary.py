@@ -41,9 +41,9 @@ import numpy as np
 import pandas as pd
 
 from helpers._rows import Rows, strings
-from helpers.document import position_columns, span_columns
 from helpers.lexicons import LexiconError, duplicates, file_stamp, read_yaml
 from helpers.matching import FORM_NAMES, MatcherSet, PatternError, PhraseMatcher, parse_pattern
+from helpers.tokens import position_columns, span_columns
 
 #: The columns of every mention table, whatever the dictionary; attributes follow them.
 MENTION_COLUMNS = [
@@ -536,7 +536,7 @@ def _rich_entry(d: Dictionary, row) -> dict:
 
 def match_rows(doc, d: Dictionary) -> Rows:
     """The rows of :func:`find` as plain columns (see ``helpers._rows``); ``doc`` may be a batch."""
-    tokens = doc._token_columns
+    tokens = doc.token_columns
     found = d.scanner.matches(tokens.norm, tokens.vocabulary)
     groups, contexts = len(d.matchers), len(d.context_matchers)
     kept = _apply_context(found[:groups], found[groups:groups + contexts], d, tokens)
@@ -675,11 +675,11 @@ def with_word_counts(mentions: pd.DataFrame, doc, d: Dictionary) -> pd.DataFrame
 
 def word_counts(doc, *, paragraphs: bool = True) -> tuple[int, pd.Series | None]:
     """Words in ``doc``, and per body paragraph (None when ``paragraphs`` is false)."""
-    tokens = doc._token_columns
+    tokens = doc.token_columns
     if not paragraphs:
         return tokens.words, None
     ids = tokens.paragraph[tokens.is_word & ~tokens.outside_body]
-    n = len(doc._paragraph_spans)
+    n = len(doc.paragraph_spans)
     # Without paragraphs the index is the (object-typed) column of the empty table, as always.
     index = pd.Index(np.arange(n), name="paragraph") if n else doc.paragraphs["paragraph"]
     known = (ids >= 0) & (ids < len(index))

@@ -30,10 +30,10 @@ import pandas as pd
 from helpers._paths import data_dir
 from helpers._rows import Rows, strings
 from helpers.dictionary import Dictionary, load_dictionary
-from helpers.document import position_columns, span_columns
 from helpers.lexicons import LexiconError, duplicates, file_stamp, read_table
 from helpers.matching import PatternError, PhraseMatcher
 from helpers.normalization import normalize_word
+from helpers.tokens import position_columns, span_columns
 
 GAZETTEER_COLUMNS = ["form", "place", "code", "kind", "place_kind", "parent", "lat", "lon",
                      "context", "source"]
@@ -360,7 +360,7 @@ def find_places(
 def place_rows(doc, *, include_org_names: bool = False, compiled: _Compiled | None = None) -> Rows:
     """The rows of ``find_places`` as plain columns (see ``helpers._rows``)."""
     compiled = compiled if compiled is not None else _gazetteer(None)
-    tokens = doc._token_columns
+    tokens = doc.token_columns
     norms = tokens.norm
     found = compiled.places.matches(norms, tokens.vocabulary)
     first = np.array([m[0] for m in found], dtype=np.int64)

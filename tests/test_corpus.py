@@ -237,6 +237,27 @@ def test_a_batch_gives_each_text_its_own_rows(tmp_path, seed_path):
     assert set(political["doc_id"]) == {"t2", "t5"}  # t5 is the seed
 
 
+def test_html_residue_and_second_statements_give_the_same_tables_in_a_batch(seed_path):
+    # A batch scans each text as its Document does: HTML references read as their letters, and
+    # every statement of a file (title_2, body_2 ...) analysed.
+    seed = seed_path.read_text(encoding="utf-8")
+    html = seed.replace("ی", "&#1740;").replace("\n\n", "\n<p>\n", 3)
+    body = seed[seed.index("آغاز متن"):seed.index("پایان متن") + len("پایان متن")]
+    twice = seed + "\n\n" + body.replace("عراق", "سوریه") + "\n"
+    docs = [helpers.load_document(text=t, doc_id=f"t{i}") for i, t in enumerate([html, twice])]
+    resources = corpus._Resources()
+    analysers = corpus._analysers(resources)
+    together = corpus._analyze_batch_rows(docs, [d.doc_id for d in docs], resources, analysers)
+    for doc, rows in zip(docs, together, strict=True):
+        alone = corpus._analyze_rows(doc, doc.doc_id, resources, analysers)
+        built = corpus._build_tables([(doc.doc_id, rows)], resources)
+        single = corpus._build_tables([(doc.doc_id, alone)], resources)
+        for name, table in single.items():
+            pd.testing.assert_frame_equal(built[name], table, obj=f"{doc.doc_id} {name}")
+    assert len(helpers.find_places(docs[0])) == len(helpers.find_places(helpers.load_document(
+        seed_path)))  # the references are read as letters: no place is lost
+
+
 def test_one_text_that_breaks_an_analysis_leaves_the_others(monkeypatch, corpus_dir):
     real = corpus._analysers
 

@@ -421,8 +421,8 @@ SCAN_ALPHABET = (
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=SCAN_ALPHABET, max_size=40))
 def test_fast_scan_finds_the_regex_tokens(text: str) -> None:
-    from helpers.document import scan_tokens, scan_tokens_regex
     from helpers.normalization import SCAN_TABLE
+    from helpers.tokens import scan_tokens, scan_tokens_regex
 
     folded = text.translate(SCAN_TABLE)  # what the scanners are given ("_" becomes "-")
     fast, slow = scan_tokens(folded), scan_tokens_regex(folded)
@@ -432,7 +432,7 @@ def test_fast_scan_finds_the_regex_tokens(text: str) -> None:
 
 
 def test_fast_scan_on_the_seed(seed: Document) -> None:
-    from helpers.document import scan_tokens, scan_tokens_regex
+    from helpers.tokens import scan_tokens, scan_tokens_regex
 
     folded = seed._folded
     assert scan_tokens(folded)[3] == scan_tokens_regex(folded)[3]
