@@ -103,9 +103,10 @@ class Dictionary:
 
         return show(self.table())._repr_html_()
 
-    @property
+    @cached_property
     def categories(self) -> pd.DataFrame:
-        """One row per category, in dictionary order: ``category, category_fa, category_en``."""
+        """One row per category, in dictionary order: ``category, category_fa, category_en``
+        (cached: treat as read-only)."""
         return (self.entries[["category", "category_fa", "category_en"]]
                 .drop_duplicates("category").reset_index(drop=True))
 
@@ -759,13 +760,12 @@ def count_rows(rows: Rows, words: int, d: Dictionary, *, by: str = "category") -
     if by == "key":
         count = np.bincount(entry, minlength=len(d.entries)).astype(np.int64)
     else:
-        cats = d.categories["category"].tolist()
-        rank = {c: i for i, c in enumerate(cats)}
         cat_of = d._cache.get("cat_of")
         if cat_of is None:
+            rank = {c: i for i, c in enumerate(d.categories["category"])}
             cat_of = d._cache["cat_of"] = np.array([rank[c] for c in d.entries["category"]],
                                                    dtype=np.int64)
-        count = np.bincount(cat_of[entry], minlength=len(cats)).astype(np.int64)
+        count = np.bincount(cat_of[entry], minlength=len(d.categories)).astype(np.int64)
     return {"count": count, "words": np.full(len(count), words, dtype=np.int64)}
 
 

@@ -177,17 +177,25 @@ class _Compiled:
         self.table = table
         is_name = table["place_kind"].isin(NAME_KINDS)
         self.place_forms = table[~is_name].reset_index(drop=True)
+        try:
+            self.places = PhraseMatcher(zip(self.place_forms["form"], self.place_forms.index))
+        except PatternError as err:
+            raise LexiconError(f"Gazetteer form cannot be used as a pattern: {err}") from None
         # Names that contain a place: the gazetteer's own, then the actors dictionary's, so that
         # places, actors and threats agree on what is a name.
         names = table.loc[is_name, ["form", "place_kind"]]
         if actor_names is not None and len(actor_names):
-            names = pd.concat([names, actor_names[["form", "place_kind"]]], ignore_index=True)
+            # Only the actors' names that hold a place matter here; the rest would only cost
+            # matching time (an actor's name starting with «به» would be tried at every «به»).
+            holds = [bool(self.places.matches([normalize_word(w) for w in form.split()]))
+                     for form in actor_names["form"]]
+            names = pd.concat([names, actor_names.loc[holds, ["form", "place_kind"]]],
+                              ignore_index=True)
         self.name_forms = names.drop_duplicates("form").reset_index(drop=True)
         try:
-            self.places = PhraseMatcher(zip(self.place_forms["form"], self.place_forms.index))
             self.names = PhraseMatcher(zip(self.name_forms["form"], self.name_forms.index))
         except PatternError as err:
-            raise LexiconError(f"Gazetteer form cannot be used as a pattern: {err}") from None
+            raise LexiconError(f"A name cannot be used as a pattern: {err}") from None
         self.codes = _code_table(self.place_forms)
         # Per place form (by row), what find_places looks up for each match.
         forms = self.place_forms
