@@ -31,6 +31,7 @@ import re
 import shutil
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import jinja2
@@ -45,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOLUTIONS = NOTEBOOKS / "solutions"
 NAV_MARK = "<!--NAVIGATION-->"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 # The README embeds this figure; the main job refreshes the copy in docs/.
 README_FIGURE = ("figures/03-theme-counts.png", "docs/figures/theme-counts.png")
@@ -361,12 +363,17 @@ def render_site(html_dir: Path, paths: list[Path] | None = None,
 
 def stored(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """``nb`` as committed: the interactive tables' library is left out of its outputs (the
-    pages carry it once each, and a kernel sends it again with its first interactive table)."""
+    pages carry it once each, and a kernel sends it again with its first interactive table),
+    and a widget's model id, random in each kernel and meaningless once the kernel is gone
+    (no widget state is stored), is named after its cell so that a re-run changes nothing."""
     for cell in nb.cells:
-        for output in cell.get("outputs", []):
+        for number, output in enumerate(cell.get("outputs", [])):
             data = output.get("data", {})
             if BUNDLE_START in _joined(data.get("text/html", "")):
                 data["text/html"] = strip_table_library(_joined(data["text/html"]))
+            view = data.get(WIDGET_VIEW)
+            if isinstance(view, dict) and "model_id" in view:
+                view["model_id"] = uuid.uuid5(uuid.NAMESPACE_URL, f"{cell.id}/{number}").hex
     return nb
 
 
