@@ -716,6 +716,8 @@ def dictionary_of(mentions: pd.DataFrame) -> Dictionary | None:
     if d is None:
         source = mentions.attrs.get("dictionary_source")
         loader = _DEFAULTS.get(source)
+        if loader is None and isinstance(source, str) and Path(source).is_file():
+            return load_dictionary(source)  # the object is gone, its file is still there
         if loader is None:
             raise ValueError(
                 f"These mentions were found with the dictionary {source!r}, which is no longer "

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.document import Document
+from helpers.script import ARABIC_SCRIPT_CHARS, LATIN_TO_PERSIAN_DIGITS
 
 # Light tints of the Okabe-Ito colour-blind-safe palette, then lighter tab20 tints.
 PALETTE = (
@@ -59,7 +60,6 @@ _BOX = (
     f"font-family:{_FONT};line-height:2;font-size:1.05em;max-width:52em;"
     "text-align:justify;color:#111;background:#fff;padding:0.4em 0.8em;"
 )
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _PARA_BREAK = re.compile(r"\n[ \t\u200c]*(?:\r?\n[ \t]*)+")
 
 
@@ -139,7 +139,7 @@ def _paragraph_html(inner: str, number: int, numbers: bool) -> str:
     if numbers:
         label = (
             '<span style="color:#888;font-size:0.8em;margin-left:0.6em;user-select:none">'
-            f"[{str(number + 1).translate(_PERSIAN_DIGITS)}]</span>"
+            f"[{str(number + 1).translate(LATIN_TO_PERSIAN_DIGITS)}]</span>"
         )
     return f'<p style="margin:0 0 0.9em 0">{label}{inner}</p>'
 
@@ -336,7 +336,7 @@ _bundle_shown = False  # whether this kernel has sent the itables library to the
 _table_ids: dict[str, int] = {}
 
 _LETTER = re.compile(r"[^\W\d_]")
-_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC = ARABIC_SCRIPT_CHARS
 _LATIN = "A-Za-z\u00c0-\u024f"
 # Runs of the other direction inside a cell, kept in their own isolated runs (<bdi>).
 _LATIN_RUN = re.compile(f"[{_LATIN}](?:[{_LATIN}0-9 .,'’&/:_-]*[{_LATIN}0-9])?")
@@ -691,7 +691,7 @@ def dispersion_html(
     )
     numbers = "".join(
         f'<text x="{x - 3}" y="12" font-size="11" fill="#666" text-anchor="end">'
-        f"{str(i + 1).translate(_PERSIAN_DIGITS)}</text>"
+        f"{str(i + 1).translate(LATIN_TO_PERSIAN_DIGITS)}</text>"
         for i, x in enumerate(paragraph_x)
     )
     rows = [

@@ -35,6 +35,7 @@ from helpers.normalization import (
     find_markup,
     markup_view,
 )
+from helpers.script import ARABIC_SCRIPT
 from helpers.tokens import (
     TOKENIZED_PARTS,
     TokenColumns,
@@ -73,7 +74,6 @@ class Span:
         return self.end - self.start
 
 
-_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufefe]")
 # A line starts at the start of the text or after a line break: LF, CRLF or a lone CR.
 _LINE_START = r"(?:^|(?<=\r))"
 _LINE_END = r"(?:$|(?<=\r))"
@@ -576,7 +576,7 @@ def _find_parts(raw: str) -> dict[str, Span]:
     analysed (a second start marker before an end marker also starts a new body).
     """
     lines = [(s, e) for s, e in _lines(raw) if raw[s:e].strip()]
-    persian = [i for i, (s, e) in enumerate(lines) if _ARABIC_SCRIPT.search(raw[s:e])]
+    persian = [i for i, (s, e) in enumerate(lines) if ARABIC_SCRIPT.search(raw[s:e])]
     parts: dict[str, Span] = {}
     if not persian:
         s, e = _strip_span(raw, 0, len(raw))

@@ -47,6 +47,7 @@ from helpers._figure_layout import (
     wrap_to_width,
 )
 from helpers._paths import results_dir
+from helpers.script import ARABIC_SCRIPT, LATIN_TO_PERSIAN_DIGITS, PRESENTATION_FORM
 
 if TYPE_CHECKING:
     from helpers.document import Document
@@ -91,13 +92,9 @@ _SIZES: dict[str, dict[str, Any]] = {
                "savefig.dpi": 150},
 }
 
-_LATIN_TO_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 # Letters only Persian has (پ چ ژ گ) and its ک and ی: a font without them cannot set Persian.
 _PERSIAN_LETTERS = "پچژگکی"
-_ZWNJ = "\u200c"
 _RLI, _PDI = "\u2067", "\u2069"
-_PRESENTATION_FORM = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
-_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 # --------------------------------------------------------------------------- shaping
@@ -130,7 +127,7 @@ def fa(text: str, *, native: bool | None = None) -> str:
         raise TypeError(f"fa() takes a str, not {type(text).__name__}; convert it with str() first")
     if native is None:
         native = native_shaping()
-    if native or not _ARABIC_SCRIPT.search(text):
+    if native or not ARABIC_SCRIPT.search(text):
         return text
     path = _current_font_path()
     return "\n".join(_visual_line(line, path) for line in text.split("\n"))
@@ -143,7 +140,7 @@ def _visual_line(line: str, font_path: str) -> str:
     reshaper, charmap = _reshaper(font_path)
     # A presentation form the font lacks would be tofu; its base letter at least draws.
     shaped = "".join(
-        unicodedata.normalize("NFKC", c) if _PRESENTATION_FORM.match(c) and ord(c) not in charmap
+        unicodedata.normalize("NFKC", c) if PRESENTATION_FORM.match(c) and ord(c) not in charmap
         else c
         for c in reshaper.reshape(line)
     )
@@ -402,7 +399,7 @@ def figure_font() -> FigureFont:
 
 def persian_digits(s: object) -> str:
     """Replace Latin digits 0-9 in ``s`` with Persian digits ۰-۹."""
-    return str(s).translate(_LATIN_TO_PERSIAN_DIGITS)
+    return str(s).translate(LATIN_TO_PERSIAN_DIGITS)
 
 
 def _persian_number(text: str) -> str:

@@ -22,6 +22,13 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
+from helpers.script import (
+    ARABIC_INDIC_DIGITS,
+    EZAFE_HAMZA,
+    LATIN_TO_PERSIAN_DIGITS,
+    PERSIAN_DIGITS,
+    ZWNJ,
+)
 from helpers.zwnj import zwnj_rules
 
 # HTML left in a text by an export from a web page: character references (&nbsp; &#1740;
@@ -91,8 +98,6 @@ def markup_view(raw: str, markup: list[tuple[int, int, str]]) -> str:
     pieces.append(raw[position:])
     return "".join(pieces)
 
-ZWNJ = "\u200c"
-EZAFE_HAMZA = "\u0654"
 
 # One-for-one folds: offsets are unchanged, so they are applied with str.translate.
 LETTER_FOLDS = {
@@ -101,12 +106,9 @@ LETTER_FOLDS = {
     "\u0643": "\u06a9",  # Arabic kaf -> Persian keheh
     "\u0629": "\u0647",  # teh marbuta -> heh
 }
-ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
-PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 FOLD_TABLE = str.maketrans(
     {**LETTER_FOLDS, **{a: p for a, p in zip(ARABIC_INDIC_DIGITS, PERSIAN_DIGITS)}}
 )
-LATIN_TO_PERSIAN_DIGITS = str.maketrans("0123456789", PERSIAN_DIGITS)
 
 _FOLD_RULES = {
     "\u064a": "arabic-yeh",

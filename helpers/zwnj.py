@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers._paths import data_dir
-
-ZWNJ = "\u200c"
+from helpers.script import ZWNJ
 
 # Letters that never connect to the letter after them, so no ZWNJ is needed after them.
 NON_JOINING = frozenset("اآأإٱدذرزژوؤةۀءٲٳڈڑ")
