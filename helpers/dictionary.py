@@ -253,6 +253,14 @@ def _build(data: object, source: str, name: str, overlap: str | None) -> Diction
     return _build_quanteda(data, source, name, overlap or "category")
 
 
+def check_fields(entry: Mapping, allowed: set[str], source: str, where: str) -> None:
+    """Raise a LexiconError naming any field of ``entry`` that is not ``allowed`` (a typo?)."""
+    extra = sorted(set(entry) - allowed)
+    if extra:
+        raise _fail(source, where, f"unknown field(s) {extra}; allowed are {sorted(allowed)} "
+                    "(a typo?).")
+
+
 def _text(value: object) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
@@ -316,10 +324,7 @@ def _build_quanteda(data: Mapping, source: str, name: str, overlap: str) -> Dict
 
 def _build_rich(data: Mapping, source: str, name: str, overlap: str | None) -> Dictionary:
     """This package's layout: categories (labels, anchors) and entries (labels, patterns ...)."""
-    extra = sorted(set(data) - _TOP_FIELDS)
-    if extra:
-        raise _fail(source, "top level", f"unknown field(s) {extra}; allowed are "
-                    f"{sorted(_TOP_FIELDS)} (a typo?).")
+    check_fields(data, _TOP_FIELDS, source, "top level")
     categories = data.get("categories") or {}
     if not isinstance(categories, Mapping):
         raise _fail(source, "categories", "must be a mapping of category names to labels.")
@@ -332,10 +337,7 @@ def _build_rich(data: Mapping, source: str, name: str, overlap: str | None) -> D
             cat_where = f"category {cat}"
         if not isinstance(info, Mapping):
             raise _fail(source, cat_where, "must be a mapping with label and label_fa.")
-        unknown = sorted(set(info) - _CATEGORY_FIELDS)
-        if unknown:
-            raise _fail(source, cat_where, f"unknown field(s) {unknown}; allowed are "
-                        f"{sorted(_CATEGORY_FIELDS)}.")
+        check_fields(info, _CATEGORY_FIELDS, source, cat_where)
         label = _text(info.get("label_en") or info.get("label"))
         if not label:
             raise _fail(source, cat_where, "needs a label (English).")
@@ -361,10 +363,7 @@ def _build_rich(data: Mapping, source: str, name: str, overlap: str | None) -> D
         where = f"entry {number}{at}"
         if not isinstance(item, Mapping):
             raise _fail(source, where, "must be a mapping with label, category and patterns.")
-        unknown = sorted(set(item) - _ENTRY_FIELDS)
-        if unknown:
-            raise _fail(source, where, f"unknown field(s) {unknown}; allowed are "
-                        f"{sorted(_ENTRY_FIELDS)} (a typo?).")
+        check_fields(item, _ENTRY_FIELDS, source, where)
         label = item.get("label_en", item.get("label"))
         if not isinstance(label, str) or not label.strip():
             raise _fail(source, where, "needs a label (its English name, a text).")

@@ -36,6 +36,7 @@ from helpers._paths import data_dir
 from helpers._rows import Rows
 from helpers.dictionary import (
     Dictionary,
+    check_fields,
     count_keys,
     count_rows,
     counts,
@@ -198,14 +199,6 @@ def _check_key(key: object, source: str, where: str) -> str:
     return key
 
 
-def _unknown(entry: Mapping, allowed: set[str], source: str, where: str) -> None:
-    extra = sorted(set(entry) - allowed)
-    if extra:
-        raise _fail(
-            source, where, f"unknown field(s) {extra}; allowed are {sorted(allowed)} (a typo?)."
-        )
-
-
 def _build(data: object, source: str) -> Theme:
     """Validate the parsed YAML and turn it into tables."""
     if isinstance(data, Mapping) and "themes" in data:
@@ -221,7 +214,7 @@ def _build(data: object, source: str) -> Theme:
         where = f"theme {theme}"
         if not isinstance(entry, Mapping):
             raise _fail(source, where, "must be a mapping with label_en, label_fa, description.")
-        _unknown(entry, _THEME_FIELDS, source, where)
+        check_fields(entry, _THEME_FIELDS, source, where)
         labels = _labels(entry, source, where)
         themes.append({"theme": theme, "theme_en": labels["label_en"],
                        "theme_fa": labels["label_fa"], "description": labels["description"]})
@@ -245,7 +238,7 @@ def _build(data: object, source: str) -> Theme:
             swhere = f"{where}, sub-theme {name}"
             if not isinstance(sub, Mapping):
                 raise _fail(source, swhere, "must be a mapping with labels and patterns.")
-            _unknown(sub, _SUB_FIELDS, source, swhere)
+            check_fields(sub, _SUB_FIELDS, source, swhere)
             slabels = _labels(sub, source, swhere)
             subs.append({"theme": theme, "subtheme": name, **slabels})
             always = _pattern_list(sub.get("patterns"), source, swhere, "patterns")
