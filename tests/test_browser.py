@@ -22,7 +22,10 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [p.stem for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))] + ["index"]
+CHAPTERS = [p.stem for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))]
+SOLUTIONS = [f"solutions/{p.stem}"
+             for p in sorted((ROOT / "notebooks" / "solutions").glob("[0-9][0-9]-*.ipynb"))]
+PAGES = [*CHAPTERS, *SOLUTIONS, "index"]
 SCREENSHOTS = Path(os.environ.get("PERSIAN_SCREENSHOTS_DIR", ROOT / "results" / "screenshots"))
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 CHROMIUM_FLAGS = [
@@ -148,6 +151,7 @@ def _screenshots(browser, name: str) -> None:
     from selenium.webdriver.common.by import By
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = name.replace("/", "--")  # solutions/01-... -> solutions--01-...
     browser.execute_script("window.scrollTo(0, 0)")
     browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
     selector = ".persian-table, .dispersion, div[dir='rtl'][lang='fa']"
@@ -171,7 +175,7 @@ def test_pages_fetch_nothing_and_link_as_pages(site):
         assert all(re.search(r"""\balt=("[^"]+"|'[^']+')""", i) for i in images), (
             f"{name}.html: a figure without alt text")
     index = (site / "index.html").read_text(encoding="utf-8")
-    for name in PAGES[:-1]:
+    for name in [*CHAPTERS, *SOLUTIONS]:
         assert f'href="{name}.html"' in index
 
 
@@ -203,8 +207,8 @@ def test_page_reads_right_to_left_offline(site, browser, name):
             assert Path(unquote(target.path)).exists(), f"{name}: broken link {href}"
     if name == "index":
         linked = {Path(urlparse(h).path).name for h in hrefs}
-        assert {f"{p}.html" for p in PAGES[:-1]} <= linked, "the index misses a notebook"
-    elif name != PAGES[0]:
+        assert {f"{p}.html" for p in CHAPTERS} <= linked, "the index misses a notebook"
+    elif name in CHAPTERS[1:]:
         assert checked, f"{name}: no table with Persian text"
 
 
@@ -236,6 +240,7 @@ def test_interactive_tables_filter_rows(site, browser):
             after = browser.execute_script(VISIBLE_ROWS, box)
             assert after, f"{name}: searching {term!r}, a value of the table, hides every row"
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            box.screenshot(str(SCREENSHOTS / f"{name}-search-{searched + 1:02d}.png"))
+            shot = f"{name.replace('/', '--')}-search-{searched + 1:02d}.png"
+            box.screenshot(str(SCREENSHOTS / shot))
             searched += 1
     assert searched, "no page has an interactive table whose search box could be tried"
